@@ -1,0 +1,187 @@
+"""Alignment: link sentences across outlets that carry the same information into points.
+
+Similarity is the cosine of dense sentence embeddings (paraphrase), lowered for pairs that
+share no informative word (a number, or a word few sentences of the story use), so that
+two sentences about different facts of one story (every sentence mentions Russia and
+Ukraine) do not merge on topic alone. Sentences are grouped by star clustering: the
+sentence that links to the most independent sources becomes a point's centre and takes,
+from every other article, its best-matching sentence above the threshold; a point's ``support`` counts independent outlets, where articles that reprint
+the same wire copy form one source.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsprism.model import Article, Point, Sentence
+
+logger = logging.getLogger(__name__)
+
+MIN_POINT_WORDS = 6
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence eligible to carry a point, with where it sits in its article."""
+
+    article_index: int
+    sentence: Sentence
+    position: float  # 0.0 = first sentence of the article, 1.0 = last
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Points plus what compose needs to rank them and keep the brief non-redundant."""
+
+    points: tuple[Point, ...]
+    members: tuple[tuple[int, ...], ...]  # candidate indices of each point
+    candidates: tuple[Candidate, ...]
+    embeddings: np.ndarray  # one row per candidate, L2-normalised
+    similarity: np.ndarray  # blended candidate x candidate similarity
+    source_of_article: tuple[int, ...]  # independent-source group of each article
+
+
+def candidates(articles: Sequence[Article]) -> list[Candidate]:
+    """Sentences that can carry information on their own (not crossheads, not fragments)."""
+    out: list[Candidate] = []
+    for a_index, article in enumerate(articles):
+        body = [s for s in article.sentences if not s.heading]
+        for rank, sentence in enumerate(body):
+            if len(sentence.text.split()) < MIN_POINT_WORDS:
+                continue
+            position = rank / max(1, len(body) - 1)
+            out.append(Candidate(a_index, sentence, position))
+    return out
+
+
+def informative_overlap(texts: Sequence[str], max_share: float = 0.12) -> np.ndarray:
+    """Whether two sentences share an informative word: a number, or a content word that
+    few of the story's sentences use (every sentence of a story shares its topic words).
+
+    Returns a boolean matrix.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    n = len(texts)
+    if n < 2:
+        return np.ones((n, n), dtype=bool)
+    vectorizer = CountVectorizer(
+        token_pattern=_WORD.pattern, lowercase=True, stop_words="english", binary=True
+    )
+    try:
+        matrix = vectorizer.fit_transform([_normalise(t) for t in texts]).tocsc()
+    except ValueError:  # every text is stop words only
+        return np.eye(n, dtype=bool)
+    share = np.asarray(matrix.sum(axis=0)).ravel() / n
+    keep = np.flatnonzero((share <= max_share) | _is_number(vectorizer.get_feature_names_out()))
+    informative = matrix[:, keep].astype(np.float32)
+    return ((informative @ informative.T).toarray() > 0)
+
+
+def _normalise(text: str) -> str:
+    return text.replace("’", "'").replace("-", " ")
+
+
+def _is_number(tokens: np.ndarray) -> np.ndarray:
+    return np.array([t[:1].isdigit() for t in tokens], dtype=bool)
+
+
+def source_groups(articles: Sequence[Article], threshold: float = 0.5) -> tuple[int, ...]:
+    """Group articles that are copies of one another (wire copy, syndication).
+
+    Two articles are one source when at least ``threshold`` of the shorter one's
+    sentences appear (near-)verbatim in the other. Returns a group number per article.
+    """
+    from rapidfuzz import fuzz, process
+
+    parent = list(range(len(articles)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    bodies = [[s.text for s in a.sentences if len(s.text.split()) >= MIN_POINT_WORDS] for a in articles]
+    for i in range(len(articles)):
+        for j in range(i + 1, len(articles)):
+            short, long_ = sorted((bodies[i], bodies[j]), key=len)
+            if not short or not long_:
+                continue
+            copied = sum(
+                1
+                for s in short
+                if process.extractOne(s, long_, scorer=fuzz.ratio, score_cutoff=92) is not None
+            )
+            if copied / len(short) >= threshold:
+                parent[find(j)] = find(i)
+    roots: dict[int, int] = {}
+    return tuple(roots.setdefault(find(i), len(roots)) for i in range(len(articles)))
+
+
+def align(
+    articles: Sequence[Article],
+    embeddings: np.ndarray,
+    cands: Sequence[Candidate],
+    *,
+    threshold: float = 0.55,
+    unshared_penalty: float = 0.15,
+) -> Alignment:
+    """Cluster candidate sentences into points.
+
+    Args:
+        articles: the story's annotated articles.
+        embeddings: L2-normalised embeddings, one row per candidate.
+        cands: the candidates, from :func:`candidates`.
+        threshold: similarity a pair needs (on average-link) to share a point.
+        unshared_penalty: subtracted from the embedding cosine of two sentences that share
+            no informative word (topic similarity is not the same information).
+    """
+    groups = source_groups(articles)
+    n = len(cands)
+    if n == 0:
+        empty = np.zeros((0, 0), dtype=np.float32)
+        return Alignment((), (), (), embeddings, empty, groups)
+    dense = np.clip(embeddings @ embeddings.T, -1.0, 1.0)
+    shared = informative_overlap([c.sentence.text for c in cands])
+    similarity = np.where(shared, dense, dense - unshared_penalty).astype(np.float32)
+    article_of = np.array([c.article_index for c in cands])
+    linked = similarity >= threshold
+    linked &= article_of[:, None] != article_of[None, :]  # a point draws on other articles
+
+    source_of = np.array([groups[i] for i in article_of])
+    reach = [len(set(source_of[np.flatnonzero(linked[i])]) | {source_of[i]}) for i in range(n)]
+    centrality = similarity.mean(axis=1)
+    order = sorted(range(n), key=lambda i: (-reach[i], -float(centrality[i]), cands[i].position))
+
+    points: list[Point] = []
+    members: list[tuple[int, ...]] = []
+    covered = np.zeros(n, dtype=bool)
+    for centre in order:
+        if covered[centre]:
+            continue
+        best_per_article: dict[int, int] = {}
+        for j in np.flatnonzero(linked[centre] & ~covered):
+            a = int(article_of[j])
+            if a not in best_per_article or similarity[centre, j] > similarity[centre, best_per_article[a]]:
+                best_per_article[a] = int(j)
+        group = [centre] + sorted(best_per_article.values(), key=lambda j: (article_of[j], cands[j].sentence.span.start))
+        covered[group] = True
+        outlets = sorted({articles[article_of[i]].outlet for i in group})
+        points.append(
+            Point(
+                text=cands[centre].sentence.text,
+                support=len({int(source_of[i]) for i in group}),
+                outlets=tuple(outlets),
+                citations=tuple(cands[i].sentence.span for i in group),
+            )
+        )
+        members.append(tuple(group))
+    logger.debug("aligned %d sentences into %d points", n, len(points))
+    return Alignment(tuple(points), tuple(members), tuple(cands), embeddings, similarity, groups)

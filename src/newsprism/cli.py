@@ -1,0 +1,177 @@
+"""The ``newsprism`` command line: a thin adapter that parses options, calls the library
+and formats its output. Heavy modules load inside the commands, so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from newsprism.config import DEFAULT_CONFIG, Config
+
+app = typer.Typer(
+    name="newsprism",
+    help="Evidence-linked briefs of one story across many outlets.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Score newsprism on the shared evaluation data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+PathsArg = Annotated[
+    list[Path], typer.Argument(help="Article files or folders (read recursively).", show_default=False)
+]
+WordsOpt = Annotated[int, typer.Option("--words", "-w", min=10, help="Word budget of the brief.")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _progress_brief(paths: list[Path], config: Config):  # noqa: ANN202 - returns a Brief
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from newsprism import pipeline
+    from newsprism.errors import NewsprismError
+
+    stages = ["read", "clean", "annotate", "embed", "align", "quotes", "entities", "compose"]
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("reading", total=len(stages))
+
+        def note(stage: str) -> None:
+            progress.update(task, description=stage, completed=stages.index(stage))
+
+        try:
+            result = pipeline.read(paths)
+        except NewsprismError as error:
+            raise _fail(str(error)) from None
+        _summary_line(len(result.articles), result.skipped)
+        if not result.articles:
+            raise _fail("nothing usable was read; see the skipped inputs above.")
+        try:
+            _story, brief = pipeline.build_story(
+                result.articles, config, skipped=result.skipped, progress=note
+            )
+        except NewsprismError as error:
+            raise _fail(str(error)) from None
+    return brief
+
+
+def _summary_line(n_read: int, skipped: tuple) -> None:  # type: ignore[type-arg]
+    err.print(f"read {n_read} article(s), skipped {len(skipped)}", highlight=False)
+    for skip in skipped[:20]:
+        err.print(f"  skipped {skip.source}: {skip.reason}", highlight=False, soft_wrap=True)
+    if len(skipped) > 20:
+        err.print(f"  … and {len(skipped) - 20} more", highlight=False)
+
+
+@app.command()
+def brief(
+    paths: PathsArg,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.md,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    words: WordsOpt = DEFAULT_CONFIG.words,
+) -> None:
+    """Brief the given articles as one story: points with their outlets, unique reports,
+    quotes with speakers, people, all linked to the source passages."""
+    from newsprism.render import render
+
+    config = DEFAULT_CONFIG.with_overrides(words=words)
+    result = _progress_brief(paths, config)
+    text = render(result, fmt.value)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}", highlight=False)
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def summarize(paths: PathsArg, words: WordsOpt = 100) -> None:
+    """Print a plain extractive summary of at most N words (for ROUGE scoring)."""
+    from newsprism.pipeline import summary_text
+
+    config = DEFAULT_CONFIG.with_overrides(words=words)
+    result = _progress_brief(paths, config)
+    sys.stdout.write(summary_text(result, words) + "\n")
+
+
+@eval_app.command("summaries")
+def eval_summaries(
+    dataset: Annotated[Path, typer.Argument(help="Stories in the shared JSONL schema.")],
+    words: WordsOpt = 250,
+    peers: Annotated[
+        Path | None, typer.Option(help="Peer system outputs (*_peers.jsonl) to score alongside.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N stories.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """ROUGE-1/2/L of our summaries next to sumy LexRank/TextRank and peers, same budget."""
+    from rich.progress import Progress
+
+    from newsprism.errors import NewsprismError
+    from newsprism.eval.summaries import evaluate, format_table
+    from newsprism.pipeline import summarize_documents, warm_up
+
+    def ours(story, budget: int) -> str:  # noqa: ANN001 - EvalStory
+        return summarize_documents(story.documents, budget)
+
+    warm_up()
+    try:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("summarising", total=None)
+
+            def note(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = evaluate(
+                dataset, ours, words=words, peers_path=peers, limit=limit, progress=note
+            )
+    except NewsprismError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        Console().print(format_table(report))
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    """newsprism: what happened, who said what, where outlets differ, with proof."""
+    if version:
+        from newsprism import __version__
+
+        typer.echo(f"newsprism {__version__}")
+        raise typer.Exit()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

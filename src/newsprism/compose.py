@@ -1,0 +1,99 @@
+"""Compose: rank points and select a brief within a word budget, without redundancy.
+
+Importance follows what editors and multi-document summarisers both use: how many
+independent outlets report a point (support), how central it is to the story (cosine to
+the story centroid), and how early the outlets place it (the inverted pyramid).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from newsprism.align import Alignment
+from newsprism.model import Article, Point, UniqueReport
+
+logger = logging.getLogger(__name__)
+
+SUPPORT_WEIGHT = 1.0
+CENTRALITY_WEIGHT = 1.2
+POSITION_WEIGHT = 0.35
+
+
+def score_points(alignment: Alignment) -> tuple[Point, ...]:
+    """Points with ``score`` set, most important first."""
+    if not alignment.points:
+        return ()
+    centroid = alignment.embeddings.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    centrality = alignment.embeddings @ (centroid / norm)
+    max_support = max(p.support for p in alignment.points)
+    scored: list[Point] = []
+    for point, members in zip(alignment.points, alignment.members, strict=True):
+        rep = members[0]
+        lead = min(alignment.candidates[i].position for i in members)
+        support = math.log1p(point.support) / math.log1p(max(1, max_support))
+        score = (
+            SUPPORT_WEIGHT * support
+            + CENTRALITY_WEIGHT * float(centrality[rep])
+            + POSITION_WEIGHT * (1.0 - lead)
+        )
+        scored.append(replace(point, score=round(score, 4)))
+    order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
+    return tuple(scored[i] for i in order)
+
+
+def select(
+    alignment: Alignment,
+    ranked: Sequence[Point],
+    *,
+    words: int,
+    redundancy_threshold: float = 0.72,
+    min_support: int = 1,
+) -> tuple[Point, ...]:
+    """Greedy selection in rank order: skip near-duplicates of chosen points and points
+    that no longer fit the budget (a shorter one further down may still fit)."""
+    rep_of = {
+        point.citations[0]: members[0]
+        for point, members in zip(alignment.points, alignment.members, strict=True)
+    }
+    chosen: list[Point] = []
+    chosen_reps: list[int] = []
+    used = 0
+    for point in ranked:
+        if point.support < min_support:
+            continue
+        length = len(point.text.split())
+        if used + length > words:
+            continue
+        rep = rep_of[point.citations[0]]
+        if chosen_reps and float(alignment.similarity[rep, chosen_reps].max()) >= redundancy_threshold:
+            continue
+        chosen.append(point)
+        chosen_reps.append(rep)
+        used += length
+    return tuple(chosen)
+
+
+def unique_reports(
+    articles: Sequence[Article], ranked: Sequence[Point], *, per_outlet: int = 8
+) -> tuple[UniqueReport, ...]:
+    """Points that a single outlet reports, grouped by outlet, most important first."""
+    by_outlet: dict[str, list[UniqueReport]] = {}
+    for point in ranked:
+        if point.support != 1 or len(point.outlets) != 1:
+            continue
+        outlet = point.outlets[0]
+        bucket = by_outlet.setdefault(outlet, [])
+        if len(bucket) < per_outlet:
+            bucket.append(UniqueReport(outlet, point.text, point.citations))
+    order = [a.outlet for a in articles]
+    return tuple(
+        report
+        for outlet in sorted(by_outlet, key=lambda o: order.index(o) if o in order else len(order))
+        for report in by_outlet[outlet]
+    )

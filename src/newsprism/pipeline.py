@@ -1,0 +1,194 @@
+"""The pipeline, wired in one place: read -> clean -> annotate -> align -> extract -> compose.
+
+The CLI, the evaluation harness and (later) the service call these functions; none of
+them holds analysis logic of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsprism.config import DEFAULT_CONFIG, Config
+from newsprism.errors import NewsprismError
+from newsprism.model import Article, Brief, ReadResult, Skip, Story, content_id
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+class StageError(NewsprismError):
+    """A pipeline stage failed; the message names the stage."""
+
+    def __init__(self, stage: str, error: Exception) -> None:
+        super().__init__(f"stage {stage!r} failed: {error}")
+        self.stage = stage
+
+
+@dataclass
+class Timings:
+    """Wall time per stage, for the benchmark and ``--verbose`` runs."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, stage: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        except NewsprismError:
+            raise
+        except Exception as error:  # noqa: BLE001 - wrapped with the stage's name
+            raise StageError(stage, error) from error
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def read(paths: Sequence[str | Path]) -> ReadResult:
+    """Read files and folders into uncleaned articles and recorded skips."""
+    from newsprism.ingest import read_paths
+
+    return read_paths(paths)
+
+
+def warm_up(config: Config = DEFAULT_CONFIG) -> None:
+    """Load every model now (servers and benchmarks call this once)."""
+    from newsprism.embed import get_embedder
+    from newsprism.nlp import warm_up as nlp_warm_up
+
+    nlp_warm_up(config.spacy_model)
+    get_embedder(config.embedder).warm_up()
+
+
+def build_story(
+    articles: Sequence[Article],
+    config: Config = DEFAULT_CONFIG,
+    *,
+    skipped: Iterable[Skip] = (),
+    timings: Timings | None = None,
+    progress: Progress | None = None,
+) -> tuple[Story, Brief]:
+    """Clean, annotate, align and extract one story, and compose its brief."""
+    from newsprism import align as align_stage
+    from newsprism import compose
+    from newsprism.clean import clean_articles
+    from newsprism.embed import get_embedder
+    from newsprism.entities import build_roster
+    from newsprism.nlp import annotate
+    from newsprism.quotes import extract_quotes, group_quotes
+
+    timings = timings or Timings()
+    note = progress or (lambda _stage: None)
+
+    note("clean")
+    cleaned = timings.run("clean", clean_articles, articles)
+    cleaned = tuple(a for a in cleaned if a.text.strip())
+    note("annotate")
+    annotation = timings.run(
+        "annotate", annotate, cleaned, model=config.spacy_model, batch_size=config.batch_size
+    )
+    annotated = annotation.articles
+    cands = align_stage.candidates(annotated)
+    note("embed")
+    embedder = get_embedder(config.embedder)
+    embeddings = timings.run(
+        "embed", embedder.encode, [c.sentence.text for c in cands], batch_size=config.batch_size
+    )
+    note("align")
+    alignment = timings.run(
+        "align", align_stage.align, annotated, embeddings, cands, threshold=config.align_threshold
+    )
+    note("quotes")
+
+    def _quotes() -> Any:
+        by_article = {a.id: extract_quotes(a, annotation.docs[a.id]) for a in annotated}
+        outlets = {a.id: a.outlet for a in annotated}
+        return by_article, group_quotes(by_article, outlets)
+
+    quotes_by_article, quote_groups = timings.run("quotes", _quotes)
+    note("entities")
+    all_quotes = [q for qs in quotes_by_article.values() for q in qs]
+    entities = timings.run("entities", build_roster, annotated, all_quotes)
+    note("compose")
+
+    def _compose() -> tuple[Any, Any, Any]:
+        ranked = compose.score_points(alignment)
+        selected = compose.select(
+            alignment, ranked, words=config.words, redundancy_threshold=config.redundancy_threshold
+        )
+        unique = compose.unique_reports(annotated, ranked, per_outlet=config.max_unique_per_outlet)
+        return ranked, selected, unique
+
+    ranked, selected, unique = timings.run("compose", _compose)
+    story = Story(
+        articles=annotated,
+        points=ranked,
+        quotes=quote_groups,
+        entities=entities,
+        skipped=tuple(skipped),
+    )
+    brief = Brief(
+        story=story,
+        points=selected,
+        unique=unique,
+        words=config.words,
+        meta={"timings": {k: round(v, 4) for k, v in timings.seconds.items()}},
+    )
+    return story, brief
+
+
+def brief_paths(
+    paths: Sequence[str | Path], config: Config = DEFAULT_CONFIG, *, progress: Progress | None = None
+) -> Brief:
+    """Read the given files/folders as one story and compose its brief."""
+    timings = Timings()
+    result = timings.run("read", read, paths)
+    if not result.articles:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in result.skipped[:5]) or "no files"
+        raise NewsprismError(f"no usable article in {', '.join(map(str, paths))} ({reasons})")
+    _story, brief = build_story(
+        result.articles, config, skipped=result.skipped, timings=timings, progress=progress
+    )
+    return brief
+
+
+def summary_text(brief: Brief, words: int) -> str:
+    """The brief's points as plain text of at most ``words`` words (for ROUGE)."""
+    out: list[str] = []
+    used = 0
+    for point in brief.points:
+        n = len(point.text.split())
+        if used + n > words:
+            continue
+        out.append(point.text)
+        used += n
+    return "\n".join(out)
+
+
+def articles_from_documents(documents: Sequence[dict[str, Any]], story_id: str = "") -> list[Article]:
+    """Articles from the shared multi-document schema's ``documents[]`` items."""
+    from newsprism.ingest import article_from_record
+
+    return [
+        article_from_record(doc, source=f"{story_id}#{doc.get('doc_id', i)}")
+        for i, doc in enumerate(documents)
+    ]
+
+
+def summarize_documents(
+    documents: Sequence[dict[str, Any]], words: int, config: Config = DEFAULT_CONFIG
+) -> str:
+    """A plain extractive summary of a story given as shared-schema documents."""
+    articles = articles_from_documents(documents)
+    if not articles:
+        return ""
+    _story, brief = build_story(articles, config.with_overrides(words=words))
+    return summary_text(brief, words)
+
+
+def story_id(articles: Sequence[Article]) -> str:
+    return content_id(*sorted(a.id for a in articles))

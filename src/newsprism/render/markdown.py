@@ -1,0 +1,87 @@
+"""Markdown for the terminal: every line ends with its citations (``[A2 120–245]``)."""
+
+from __future__ import annotations
+
+from newsprism.model import Brief, Span
+
+
+def _labels(brief: Brief) -> dict[str, str]:
+    return {a.id: f"A{i + 1}" for i, a in enumerate(brief.story.articles)}
+
+
+def _cite(spans: tuple[Span, ...], labels: dict[str, str], limit: int = 6) -> str:
+    shown = [f"{labels.get(s.article_id, s.article_id)} {s.start}–{s.end}" for s in spans[:limit]]
+    more = f" +{len(spans) - limit}" if len(spans) > limit else ""
+    return "[" + "; ".join(shown) + more + "]"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render_markdown(brief: Brief) -> str:
+    story = brief.story
+    labels = _labels(brief)
+    n_outlets = len({a.outlet for a in story.articles})
+    lines = [
+        f"# Brief: {len(story.articles)} articles from {n_outlets} outlets",
+        "",
+        "## What the outlets report",
+        "",
+    ]
+    for point in brief.points:
+        lines.append(
+            f"- **{point.support}/{n_outlets}** {_one_line(point.text)} "
+            f"_({', '.join(point.outlets)})_ {_cite(point.citations, labels)}"
+        )
+    if brief.unique:
+        lines += ["", "## Only one outlet reports", ""]
+        current = None
+        for report in brief.unique:
+            if report.outlet != current:
+                current = report.outlet
+                lines += [f"### {current}", ""]
+            lines.append(f"- {_one_line(report.text)} {_cite(report.citations, labels)}")
+    if story.quotes:
+        lines += ["", "## Who said what", ""]
+        for group in story.quotes:
+            speaker = group.speaker.name or "unnamed speaker"
+            role = f" ({group.speaker.role})" if group.speaker.role else ""
+            lines.append(
+                f"- **{speaker}**{role}: “{_one_line(group.text)}” "
+                f"_({', '.join(group.outlets)})_ {_cite(group.citations, labels)}"
+            )
+            if len({v.text for v in group.variants}) > 1:
+                for variant in group.variants:
+                    lines.append(f"  - {variant.outlet}: “{_one_line(variant.text)}”")
+    if story.divergences:
+        lines += ["", "## Where outlets differ", ""]
+        for divergence in story.divergences:
+            lines.append(f"- **{divergence.question}**")
+            for answer in divergence.answers:
+                lines.append(
+                    f"  - {answer.outlet}: {_one_line(answer.text)} {_cite(answer.citations, labels)}"
+                )
+    people = [e for e in story.entities if e.kind in {"person", "organisation"}][:25]
+    if people:
+        lines += ["", "## People and organisations", ""]
+        for entity in people:
+            roles = "; ".join(r.text for r in entity.roles[:3])
+            aliases = [a for a in entity.aliases if a != entity.name][:4]
+            extra = f" — {roles}" if roles else ""
+            also = f" (also: {', '.join(aliases)})" if aliases else ""
+            lines.append(f"- **{entity.name}** ({entity.kind}, {entity.mentions} mentions){extra}{also}")
+    if story.timeline:
+        lines += ["", "## Timeline", ""]
+        for event in story.timeline:
+            when = f"{event.date} ({event.precision}{', scheduled' if event.scheduled else ''})"
+            lines.append(f"- {when}: {_one_line(event.text)} {_cite(event.citations, labels)}")
+    lines += ["", "## Sources", ""]
+    for article in story.articles:
+        title = _one_line(article.title) if article.title else "(untitled)"
+        where = f" <{article.url}>" if article.url else ""
+        lines.append(f"- {labels[article.id]} **{article.outlet}**: {title}{where}")
+    if story.skipped:
+        lines += ["", f"_Skipped {len(story.skipped)} input(s):_", ""]
+        lines += [f"- {s.source}: {s.reason}" for s in story.skipped]
+    return "\n".join(lines) + "\n"
