@@ -78,8 +78,9 @@ def informative_overlap(texts: Sequence[str], max_share: float = 0.12) -> np.nda
         matrix = vectorizer.fit_transform([_normalise(t) for t in texts]).tocsc()
     except ValueError:  # every text is stop words only
         return np.eye(n, dtype=bool)
-    share = np.asarray(matrix.sum(axis=0)).ravel() / n
-    keep = np.flatnonzero((share <= max_share) | _is_number(vectorizer.get_feature_names_out()))
+    frequency = np.asarray(matrix.sum(axis=0)).ravel()
+    rare = frequency <= max(2.0, max_share * n)
+    keep = np.flatnonzero(rare | _is_number(vectorizer.get_feature_names_out()))
     informative = matrix[:, keep].astype(np.float32)
     return ((informative @ informative.T).toarray() > 0)
 

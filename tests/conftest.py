@@ -1,0 +1,33 @@
+"""Shared fixtures: hand-built records (no models) and the location of ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsprism.model import Article, Sentence, Span, content_id
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/data, or skip the test with the reason when it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not found at {path} (expected ../shared beside the repo)")
+    return path
+
+
+def make_article(outlet: str, sentences: list[str], *, title: str | None = None) -> Article:
+    """An annotated article whose sentences are the given strings, one paragraph each."""
+    text = "\n\n".join(sentences)
+    article_id = content_id(outlet, text)
+    spans = []
+    offset = 0
+    for index, sentence in enumerate(sentences):
+        spans.append(
+            Sentence(span=Span(article_id, offset, offset + len(sentence)), text=sentence, paragraph=index)
+        )
+        offset += len(sentence) + 2
+    return Article(id=article_id, outlet=outlet, text=text, title=title, sentences=tuple(spans))
