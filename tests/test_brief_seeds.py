@@ -1,0 +1,78 @@
+"""Integration: the real pipeline (spaCy, MiniLM) on the reference story in ../shared/data/seeds."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from newsprism.pipeline import brief_paths
+from newsprism.render import brief_to_dict
+from tests.conftest import shared_path
+
+
+@pytest.fixture(scope="module")
+def seeds_brief():
+    seeds = shared_path("seeds")
+    return brief_to_dict(brief_paths([seeds]))
+
+
+def _cited(doc, citation):
+    article = next(a for a in doc["articles"] if a["id"] == citation["article_id"])
+    return article["text"][citation["start"] : citation["end"]]
+
+
+def test_every_citation_and_quote_resolves_verbatim(seeds_brief):
+    doc = seeds_brief
+    for point in doc["points"]:
+        assert _cited(doc, point["citations"][0]) == point["text"]
+        for c in point["citations"]:
+            assert _cited(doc, c).strip()
+    for report in doc["unique"]:
+        assert _cited(doc, report["citations"][0]) == report["text"]
+    for quote in doc["quotes"]:
+        for variant in quote["variants"]:
+            assert _cited(doc, variant["citation"]) == variant["text"]
+        assert quote["text"] in {v["text"] for v in quote["variants"]}
+
+
+def test_output_follows_the_published_schema(seeds_brief):
+    schema = json.loads(
+        resources.files("newsprism").joinpath("schema/brief.schema.json").read_text("utf-8")
+    )
+    jsonschema.validate(seeds_brief, schema)
+    assert len(seeds_brief["articles"]) == 5
+
+
+CONSENSUS = {
+    "no breakthrough": re.compile(r"breakthrough|no progress|little progress|not made progress", re.I),
+    "about 100,000 troops": re.compile(r"100,000|tens of thousands of troops", re.I),
+    "NATO expansion demands refused": re.compile(
+        r"(nato|alliance).*(expan|join|member|open.door|enlarge)|(expan|join|member|enlarge).*(nato|alliance)", re.I
+    ),
+    "next meetings in Brussels and Vienna": re.compile(r"Brussels|Vienna", re.I),
+    "sanctions threatened": re.compile(r"sanction|severe costs|consequences", re.I),
+}
+
+
+def test_top_points_are_the_story_consensus(seeds_brief):
+    points = seeds_brief["points"][:12]
+    for theme, pattern in CONSENSUS.items():
+        hits = [p for p in points if p["support"] >= 2 and any(
+            pattern.search(_cited(seeds_brief, c)) for c in p["citations"]
+        )]
+        assert hits, f"no top point with support >= 2 covers {theme!r}"
+
+
+def test_brief_respects_the_word_budget(seeds_brief):
+    words = sum(len(p["text"].split()) for p in seeds_brief["points"])
+    assert words <= seeds_brief["words"]
+
+
+def test_unique_reports_have_single_outlets(seeds_brief):
+    assert seeds_brief["unique"]
+    for report in seeds_brief["unique"]:
+        assert report["outlet"] in seeds_brief["outlets"]
