@@ -136,12 +136,10 @@ def eval_summaries(
     from rich.progress import Progress
 
     from newsprism.errors import NewsprismError
-    from newsprism.eval.summaries import evaluate, format_table
+    from newsprism.eval.summaries import documents_summarizer, evaluate, format_table
     from newsprism.pipeline import summarize_documents, warm_up
 
-    def ours(story, budget: int) -> str:  # noqa: ANN001 - EvalStory
-        return summarize_documents(story.documents, budget)
-
+    ours = documents_summarizer(summarize_documents)
     warm_up()
     try:
         with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
