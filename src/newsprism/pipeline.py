@@ -171,12 +171,9 @@ def summary_text(brief: Brief, words: int) -> str:
 
 def articles_from_documents(documents: Sequence[dict[str, Any]], story_id: str = "") -> list[Article]:
     """Articles from the shared multi-document schema's ``documents[]`` items."""
-    from newsprism.ingest import article_from_record
+    from newsprism.ingest.jsonfmt import read_record
 
-    return [
-        article_from_record(doc, source=f"{story_id}#{doc.get('doc_id', i)}")
-        for i, doc in enumerate(documents)
-    ]
+    return list(read_record({"documents": list(documents)}, story_id or "story").articles)
 
 
 def summarize_documents(

@@ -169,3 +169,12 @@ def read_json(path: Path, data: bytes) -> ReadResult:
             for item in _records(element, f"{source}[{index}]", fallback)
         )
     return _collect(_records(value, source, fallback))
+
+
+def read_record(value: Any, where: str) -> ReadResult:
+    """Articles from one decoded record: an article object or a multi-document story.
+
+    ``where`` names the record in skips and is the outlet fallback (``where#doc_id`` for
+    the documents of a story).
+    """
+    return _collect(_records(value, where, where))
