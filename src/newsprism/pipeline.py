@@ -112,7 +112,7 @@ def build_story(
     quotes_by_article, quote_groups = timings.run("quotes", _quotes)
     note("entities")
     all_quotes = [q for qs in quotes_by_article.values() for q in qs]
-    entities = timings.run("entities", build_roster, annotated, all_quotes)
+    entities = timings.run("entities", build_roster, annotated, all_quotes, docs=annotation.docs)
     note("compose")
 
     def _compose() -> tuple[Any, Any, Any]:

@@ -1,0 +1,698 @@
+"""The entity roster of a story: canonical people, organisations and places, with roles.
+
+Mentions come from annotation (:attr:`Sentence.mentions`). Surface forms that name the
+same thing are merged into one :class:`~newsprism.model.Entity`:
+
+* case- and punctuation-insensitive forms ("NATO" / "Nato", "U.S." / "US"), a leading
+  "the" and a possessive ending ("Russia's" -> "Russia") are ignored;
+* a person's shorter forms merge into the one full name that ends with them ("Mr
+  Ryabkov", "Ryabkov" -> "Sergei Ryabkov"); when two full names share the surname the
+  short form stays on its own rather than being guessed;
+* a small data table (:data:`NAME_VARIANTS`) lists well-known variant spellings
+  (exonyms such as Kiev / Kyiv) and the kind of the place, because NER models often
+  label unfamiliar spellings as people.
+
+Roles ("Russian deputy foreign minister") come from the dependency parse when the
+parsed paragraphs are given (:func:`find_roles`): a title before the name ("NATO chief
+Jens Stoltenberg") or an apposition ("Wendy Sherman, the deputy US secretary of state").
+:mod:`newsprism.quotes` reuses the same helpers to name speakers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsprism.model import Article, Entity, Mention, Quote, Role, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+    from newsprism.nlp import ParsedParagraph
+
+logger = logging.getLogger(__name__)
+
+#: NER label -> the readable kind shown in the roster.
+KIND_BY_LABEL: dict[str, str] = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "facility",
+    "NORP": "group",
+    "EVENT": "event",
+    "PRODUCT": "product",
+    "LAW": "law",
+}
+# When votes tie, the label listed first wins (a name is more often a person than a place).
+_LABEL_PREFERENCE = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW")
+
+#: Honorifics and abbreviated titles written before a name ("Mr Ryabkov", "Rep. Schiff").
+HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rep", "sen", "gov", "rev"}
+)
+
+#: Words that make a title, not a name ("President Vladimir Putin": "President" is a title).
+TITLE_WORDS = frozenset(
+    [
+        "president",
+        "presidents",
+        "vice",
+        "minister",
+        "ministers",
+        "secretary",
+        "chief",
+        "general",
+        "chancellor",
+        "premier",
+        "prime",
+        "deputy",
+        "foreign",
+        "ambassador",
+        "envoy",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "senator",
+        "governor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "editor",
+        "correspondent",
+        "director",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "speaker",
+        "leader",
+        "head",
+        "commander",
+        "official",
+        "diplomat",
+        "soldier",
+        "mayor",
+        "judge",
+        "lawyer",
+        "adviser",
+        "advisor",
+        "analyst",
+        "professor",
+        "colonel",
+        "captain",
+        "lieutenant",
+        "sergeant",
+        "major",
+        "admiral",
+        "marshal",
+        "reporter",
+        "journalist",
+        "founder",
+        "ceo",
+        "executive",
+        "negotiator",
+        "representative",
+    ]
+)
+
+#: Nouns that relate a person to another ("her counterpart") rather than give a role.
+RELATIONAL_NOUNS = frozenset(
+    [
+        "counterpart",
+        "colleague",
+        "wife",
+        "husband",
+        "son",
+        "daughter",
+        "mother",
+        "father",
+        "brother",
+        "sister",
+        "friend",
+        "partner",
+        "boss",
+        "predecessor",
+        "successor",
+        "ally",
+        "rival",
+    ]
+)
+
+#: Well-known variant spellings: normalised key -> normalised key of the canonical entity.
+#: Keys are produced by :func:`entity_key` (lower case, letters and digits only).
+NAME_VARIANTS: dict[str, str] = {
+    "kiev": "kyiv",
+    "kharkov": "kharkiv",
+    "odessa": "odesa",
+    "lvov": "lviv",
+    "nikolaev": "mykolaiv",
+    "donbass": "donbas",
+    "unitedstates": "us",
+    "unitedstatesofamerica": "us",
+    "usa": "us",
+    "unitedkingdom": "uk",
+    "britain": "uk",
+    "greatbritain": "uk",
+    "russianfederation": "russia",
+    "northatlantictreatyorganization": "nato",
+    "organizationforsecurityandcooperationineurope": "osce",
+    "ussr": "sovietunion",
+}
+#: Display name forced for a canonical key (the preferred spelling wins over frequency).
+CANONICAL_DISPLAY: dict[str, str] = {
+    "kyiv": "Kyiv",
+    "kharkiv": "Kharkiv",
+    "odesa": "Odesa",
+    "lviv": "Lviv",
+    "mykolaiv": "Mykolaiv",
+    "donbas": "Donbas",
+}
+#: Kind forced for a canonical key (NER often tags "Kyiv" or "Kiev" as a PERSON).
+KIND_HINTS: dict[str, str] = {
+    "kyiv": "place",
+    "kharkiv": "place",
+    "odesa": "place",
+    "lviv": "place",
+    "mykolaiv": "place",
+    "donbas": "place",
+}
+
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_HONORIFIC = re.compile(r"^(?P<h>(?:" + "|".join(sorted(HONORIFICS)) + r")\.?)\s+", re.IGNORECASE)
+_HONORIFIC_BEFORE = re.compile(
+    r"(?:^|(?<=\s))(?P<h>(?:" + "|".join(sorted(HONORIFICS)) + r")\.?)[ \t]+$", re.IGNORECASE
+)
+_ALNUM = re.compile(r"[^\w]|_", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words kept when a role is compared with a noun phrase ("the Russian diplomat").
+_DEMONYMS: dict[str, str] = {
+    "russian": "russia",
+    "american": "us",
+    "u.s.": "us",
+    "ukrainian": "ukraine",
+    "british": "uk",
+    "german": "germany",
+    "french": "france",
+    "chinese": "china",
+}
+_ROLE_STOPWORDS = frozenset({"the", "a", "an", "of", "for", "and", "'s", "’s", "s"})
+
+
+def split_honorific(text: str) -> tuple[str, str]:
+    """Split a leading honorific from a name: ``"Mr Ryabkov"`` -> ``("Mr", "Ryabkov")``."""
+    match = _HONORIFIC.match(text)
+    if not match:
+        return "", text
+    return match.group("h"), text[match.end() :]
+
+
+def entity_key(text: str) -> str:
+    """The normalised form used to merge surface forms of one name.
+
+    Case, punctuation, whitespace, a leading "the" and a possessive ending are ignored,
+    and British "-isation" spellings fold to "-ization" ("Organisation" / "Organization").
+    """
+    text = _POSSESSIVE.sub("", _LEADING_THE.sub("", text.strip()))
+    key = _ALNUM.sub("", text.casefold()).replace("isation", "ization")
+    return NAME_VARIANTS.get(key, key)
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    """Lower-cased words of a name without honorific: ``"Mr Ryabkov"`` -> ``("ryabkov",)``."""
+    return tuple(w.casefold() for w in _WORD.findall(split_honorific(text)[1]))
+
+
+def trim_surface(start: int, text: str) -> tuple[int, str]:
+    """Drop a leading "the" and a trailing possessive, returning the new start and text."""
+    match = _LEADING_THE.match(text)
+    if match:
+        start += match.end()
+        text = text[match.end() :]
+    text = _POSSESSIVE.sub("", text).rstrip()
+    return start, text
+
+
+# --------------------------------------------------------------------------------------
+# People named within one article (used by quotes.py for speakers)
+
+
+@dataclass
+class PersonIndex:
+    """Full names of the people an article names, to expand short forms ("Mr Blinken")."""
+
+    full_names: list[str] = field(default_factory=list)
+
+    def add(self, name: str) -> None:
+        if len(name_words(name)) >= 2 and name not in self.full_names:
+            self.full_names.append(name)
+
+    def canonical(self, name: str) -> str:
+        """The one full name ending with ``name``'s words, else ``name`` without honorific.
+
+        ``"Mr Blinken"`` -> ``"Antony Blinken"`` when the article names him in full once;
+        when two full names share the surname the short form is kept (never guessed).
+        """
+        words = name_words(name)
+        bare = split_honorific(name)[1]
+        if not words:
+            return bare
+        matches = {
+            full
+            for full in self.full_names
+            if len(name_words(full)) >= len(words) and name_words(full)[-len(words) :] == words
+        }
+        longest = {
+            m for m in matches if not any(len(o) > len(m) and o.endswith(m) for o in matches)
+        }
+        if len(longest) == 1:
+            return next(iter(longest))
+        return bare
+
+
+# --------------------------------------------------------------------------------------
+# Roles from the dependency parse
+
+
+@dataclass(frozen=True, slots=True)
+class RoleStatement:
+    """A title an article attaches to a person's name, with both spans."""
+
+    name: str  # the name as written at this mention (honorific removed)
+    name_span: Span
+    role: str
+    role_span: Span
+
+
+def person_name_tokens(ent: SpacySpan) -> tuple[int, int]:
+    """Token range ``[start, end)`` of a PERSON entity, widened and trimmed to the name.
+
+    NER sometimes leaves a first name out ("Anders Fogh Rasmussen" -> "Fogh Rasmussen"):
+    capitalised proper nouns right before the entity, outside any entity and not titles,
+    are taken in. A leading honorific or "the" is dropped.
+    """
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    while start > 0:
+        prev = doc[start - 1]
+        if (
+            prev.pos_ == "PROPN"
+            and not prev.ent_type_
+            and prev.text[:1].isupper()
+            and prev.lower_ not in TITLE_WORDS
+            and prev.lower_.rstrip(".") not in HONORIFICS
+            and prev.whitespace_
+        ):
+            start -= 1
+        else:
+            break
+    while start < end - 1 and (
+        doc[start].lower_.rstrip(".") in HONORIFICS or doc[start].lower_ == "the"
+    ):
+        start += 1
+    return start, end
+
+
+def _title_ok(tokens: Sequence[Token]) -> bool:
+    """A role must carry a noun that is not merely relational ("her counterpart")."""
+    nouns = [t for t in tokens if t.pos_ == "NOUN" or t.lower_ in TITLE_WORDS]
+    if not nouns:
+        return False
+    return nouns[-1].lower_ not in RELATIONAL_NOUNS and len(tokens) <= 12
+
+
+def _strip_edges(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[0].dep_ in {"det", "punct", "cc"} or tokens[0].tag_ == "PRP$"):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ in {"cc", "case"}):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _contiguous_prefix(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for tok in tokens:
+        if out and tok.i != out[-1].i + 1:
+            break
+        out.append(tok)
+    return out
+
+
+def _pre_title(doc: Doc, start: int, head: Token) -> list[Token]:
+    """Title words right before a name that the parse attaches to the name's head."""
+    role_start = start
+    for child in reversed(list(head.lefts)):
+        if child.i >= start:
+            continue
+        if child.dep_ not in {"compound", "nmod", "amod", "poss", "nummod"} or child.is_punct:
+            break
+        if child.ent_type_ == "PERSON" or child.right_edge.i != role_start - 1:
+            break
+        role_start = child.left_edge.i
+    return _strip_edges(list(doc[role_start:start]))
+
+
+def _appositive_titles(token: Token) -> list[list[Token]]:
+    """Roles in an apposition headed by ``token``, one per conjunct, without clauses."""
+    out: list[list[Token]] = []
+    heads = [token, *[c for c in token.children if c.dep_ == "conj" and c.pos_ == "NOUN"]]
+    for head in heads:
+        drop: set[int] = set()
+        for child in head.children:
+            if child.dep_ in {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct"}:
+                drop.update(t.i for t in child.subtree)
+        tokens = [t for t in head.subtree if t.i not in drop]
+        tokens = _strip_edges(_contiguous_prefix(tokens))
+        if tokens:
+            out.append(tokens)
+    return out
+
+
+def find_roles(article_id: str, paragraphs: Sequence[ParsedParagraph]) -> tuple[RoleStatement, ...]:
+    """Roles stated for the people of one article, from the dependency parse.
+
+    Patterns: a title before the name ("Russia's deputy foreign minister Sergei
+    Ryabkov"); an apposition after it ("Wendy Sherman, the deputy US secretary of state
+    and leader of the delegation", giving two roles); a name in apposition to a title
+    ("The former speaker of the Ukrainian Parliament, Dmytro Razumkov").
+
+    Args:
+        article_id: the id of the article the paragraphs belong to (for the spans).
+        paragraphs: the parsed paragraphs of that article (``Annotation.docs[id]``).
+
+    Returns:
+        One :class:`RoleStatement` per (name mention, role), in text order.
+    """
+    out: list[RoleStatement] = []
+    for para in paragraphs:
+        doc, base = para.doc, para.offset
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            start, end = person_name_tokens(ent)
+            name_span = doc[start:end]
+            head = name_span.root
+            start_char = name_span.start_char
+            found: list[list[Token]] = []
+            pre = _pre_title(doc, start, head)
+            if pre:
+                found.append(pre)
+            for child in head.children:
+                if child.dep_ == "appos" and child.i >= end and child.pos_ == "NOUN":
+                    found.extend(_appositive_titles(child))
+            if head.dep_ == "appos" and head.head.pos_ == "NOUN" and head.head.i < start:
+                outer = head.head
+                tokens = [t for t in doc[outer.left_edge.i : head.left_edge.i]]
+                tokens = _strip_edges(tokens)
+                if tokens:
+                    found.append(tokens)
+            for tokens in found:
+                # a caption or credit line glued before the title: keep the last line
+                tokens = _strip_edges(
+                    [t for t in tokens if "\n" not in doc.text[t.idx : start_char]]
+                )
+                if not tokens or not _title_ok(tokens):
+                    continue
+                r_start = tokens[0].idx
+                r_end = tokens[-1].idx + len(tokens[-1].text)
+                out.append(
+                    RoleStatement(
+                        name=name_span.text,
+                        name_span=Span(
+                            article_id, base + name_span.start_char, base + name_span.end_char
+                        ),
+                        role=doc.text[r_start:r_end],
+                        role_span=Span(article_id, base + r_start, base + r_end),
+                    )
+                )
+    return tuple(out)
+
+
+def role_words(text: str) -> frozenset[str]:
+    """Content words of a role or noun phrase, with demonyms folded ("Russian" -> "russia")."""
+    words = []
+    for raw in re.findall(r"[\w.]+", text.casefold()):
+        word = raw.strip(".")
+        word = _DEMONYMS.get(raw, _DEMONYMS.get(word, word))
+        if word and word not in _ROLE_STOPWORDS:
+            words.append(word)
+    return frozenset(words)
+
+
+# --------------------------------------------------------------------------------------
+# The roster
+
+
+@dataclass
+class _Cluster:
+    key: str
+    labels: Counter[str] = field(default_factory=Counter)
+    surfaces: Counter[str] = field(default_factory=Counter)
+    honorific_forms: set[str] = field(default_factory=set)
+    outlets: Counter[str] = field(default_factory=Counter)
+    citations: list[Span] = field(default_factory=list)
+    roles: dict[str, list[tuple[str, Span]]] = field(default_factory=dict)
+    first_seen: int = 0
+
+    @property
+    def label(self) -> str:
+        best = max(self.labels.values())
+        return next(lab for lab in _LABEL_PREFERENCE if self.labels.get(lab) == best)
+
+    def absorb(self, other: _Cluster) -> None:
+        self.labels.update(other.labels)
+        self.surfaces.update(other.surfaces)
+        self.honorific_forms |= other.honorific_forms
+        self.outlets.update(other.outlets)
+        self.citations.extend(other.citations)
+        for k, v in other.roles.items():
+            self.roles.setdefault(k, []).extend(v)
+        self.first_seen = min(self.first_seen, other.first_seen)
+
+    def words(self) -> tuple[str, ...]:
+        surface = max(self.surfaces, key=lambda s: (len(name_words(s)), self.surfaces[s]))
+        return name_words(surface)
+
+
+def _usable(mention: Mention) -> bool:
+    # Lower-case "entities" ("state" in "secretary of state") and ones spanning a line
+    # break (caption debris) are NER errors, not names.
+    return (
+        mention.label in KIND_BY_LABEL
+        and any(ch.isupper() for ch in mention.text)
+        and "\n" not in mention.text
+    )
+
+
+def build_roster(
+    articles: Sequence[Article],
+    quotes: Sequence[Quote] = (),
+    *,
+    docs: Mapping[str, Sequence[ParsedParagraph]] | None = None,
+    max_citations: int = 25,
+) -> tuple[Entity, ...]:
+    """Canonical entities of a story, merged across its articles, with their roles.
+
+    Args:
+        articles: annotated articles (their ``sentences`` carry the mentions).
+        quotes: quotes of these articles; named speakers are counted as people (even
+            where NER missed the name) and the roles their speakers carry are added,
+            cited where the article states them.
+        docs: the parsed paragraphs by article id (``Annotation.docs``); without them
+            roles come only from ``quotes``.
+        max_citations: citations kept per entity (the first ones, in article order).
+
+    Returns:
+        Entities ordered by number of mentions (descending), then name.
+    """
+    clusters: dict[str, _Cluster] = {}
+    seen_spans: set[tuple[str, int, int]] = set()
+    order = 0
+    by_id = {a.id: a for a in articles}
+
+    def add(article: Article, start: int, text: str, label: str) -> None:
+        nonlocal order
+        start, text = trim_surface(start, text)
+        honorific, bare = split_honorific(text)
+        if honorific:
+            start += len(text) - len(bare)
+        # "Mr" is usually outside the NER span: look right before it in the text.
+        before = _HONORIFIC_BEFORE.search(article.text, max(0, start - 8), start)
+        key = entity_key(bare)
+        if not key:
+            return
+        span = Span(article.id, start, start + len(bare))
+        if (article.id, span.start, span.end) in seen_spans:
+            return
+        seen_spans.add((article.id, span.start, span.end))
+        cluster = clusters.get(key)
+        if cluster is None:
+            cluster = clusters[key] = _Cluster(key, first_seen=order)
+            order += 1
+        cluster.labels[label] += 1
+        cluster.surfaces[bare] += 1
+        if honorific:
+            cluster.honorific_forms.add(f"{honorific} {bare}")
+        elif before and label == "PERSON":
+            cluster.honorific_forms.add(article.text[before.start("h") : span.end])
+        cluster.outlets[article.outlet] += 1
+        cluster.citations.append(span)
+
+    for article in articles:
+        for sentence in article.sentences:
+            for mention in sentence.mentions:
+                if _usable(mention):
+                    add(article, mention.start, mention.text, mention.label)
+
+    for quote in quotes:
+        span, name = quote.speaker.span, quote.speaker.name
+        source = by_id.get(span.article_id) if span else None
+        if span is None or name is None or source is None:
+            continue
+        text = source.text[span.start : span.end]
+        if "\n" not in text and text.strip():
+            add(source, span.start, text, "PERSON")
+
+    merged = _merge_people(clusters)
+
+    alias_index: dict[str, _Cluster] = {}
+    for cluster in merged:
+        for surface in cluster.surfaces:
+            alias_index.setdefault(entity_key(surface), cluster)
+
+    def attach_role(name: str, role: str, role_span: Span) -> None:
+        cluster = alias_index.get(entity_key(name))
+        if cluster is None:
+            words = name_words(name)
+            if len(words) == 1:
+                return
+            cluster = alias_index.get(entity_key(" ".join(words[-1:])))
+            if cluster is None or cluster.label != "PERSON":
+                return
+        cluster.roles.setdefault(_role_key(role), []).append((role, role_span))
+
+    if docs is not None:
+        for article in articles:
+            for statement in find_roles(article.id, docs.get(article.id, ())):
+                attach_role(statement.name, statement.role, statement.role_span)
+    for quote in quotes:
+        speaker = quote.speaker
+        if not (speaker.name and speaker.role and speaker.span):
+            continue
+        source = by_id.get(speaker.span.article_id)
+        if source is None:
+            continue
+        role_span = _locate_near(source, speaker.role, speaker.span)
+        if role_span is not None:
+            attach_role(speaker.name, speaker.role, role_span)
+
+    position = {a.id: i for i, a in enumerate(articles)}
+    entities = [_to_entity(c, max_citations, position) for c in merged]
+    entities.sort(key=lambda e: (-e.mentions, e.name.casefold()))
+    logger.debug("roster: %d entities from %d articles", len(entities), len(articles))
+    return tuple(entities)
+
+
+def _role_key(role: str) -> str:
+    # identical roles merge whatever their case and dots ("U.S. Deputy Secretary of
+    # State" / "US deputy secretary of state")
+    return " ".join(role.casefold().replace(".", "").split())
+
+
+def _locate_near(article: Article, text: str, anchor: Span) -> Span | None:
+    """The occurrence of ``text`` in the article closest to ``anchor`` (or None)."""
+    best: Span | None = None
+    for match in re.finditer(re.escape(text), article.text):
+        candidate = Span(article.id, match.start(), match.end())
+        distance = abs(match.start() - anchor.start)
+        if best is None or distance < abs(best.start - anchor.start):
+            best = candidate
+    return best
+
+
+def _merge_people(clusters: Mapping[str, _Cluster]) -> list[_Cluster]:
+    """Fold short person forms into the one full name that ends with them."""
+    ordered = sorted(clusters.values(), key=lambda c: c.first_seen)
+    people = [c for c in ordered if c.label == "PERSON" and c.key not in KIND_HINTS]
+    full_by_suffix: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for index, cluster in enumerate(people):
+        words = cluster.words()
+        for n in range(1, len(words)):
+            full_by_suffix[words[-n:]].add(index)
+    absorbed: set[str] = set()
+    for cluster in ordered:
+        if cluster.labels.keys() - {"PERSON", "ORG"}:
+            continue
+        words = cluster.words()
+        targets = full_by_suffix.get(words, set())
+        # keep only the longest candidates (Anders Fogh Rasmussen over Fogh Rasmussen)
+        lengths = {i: len(people[i].words()) for i in targets}
+        if not lengths:
+            continue
+        longest = max(lengths.values())
+        best = [people[i] for i, n in lengths.items() if n == longest]
+        if len({b.key for b in best}) != 1 or best[0] is cluster:
+            continue
+        best[0].absorb(cluster)
+        absorbed.add(cluster.key)
+    return [c for c in ordered if c.key not in absorbed]
+
+
+def _to_entity(cluster: _Cluster, max_citations: int, position: Mapping[str, int]) -> Entity:
+    label = cluster.label
+    kind = KIND_HINTS.get(cluster.key, KIND_BY_LABEL[label])
+    if cluster.key in CANONICAL_DISPLAY:
+        name = CANONICAL_DISPLAY[cluster.key]
+    elif kind == "person":
+        name = max(cluster.surfaces, key=lambda s: (len(name_words(s)), cluster.surfaces[s]))
+    else:
+        name = max(cluster.surfaces, key=lambda s: cluster.surfaces[s])
+    aliases = sorted((set(cluster.surfaces) | cluster.honorific_forms) - {name}, key=str.casefold)
+    roles = tuple(
+        Role(text=statements[0][0], citations=tuple(sorted({s for _, s in statements})))
+        for statements in cluster.roles.values()
+    )
+    citations = sorted(cluster.citations, key=lambda s: (position.get(s.article_id, 0), s.start))
+    return Entity(
+        name=name,
+        kind=kind,
+        aliases=tuple(aliases),
+        roles=roles,
+        mentions=len(cluster.citations),
+        mentions_by_outlet=tuple(sorted(cluster.outlets.items())),
+        citations=tuple(citations[:max_citations]),
+    )
+
+
+def iter_person_names(paragraphs: Iterable[ParsedParagraph]) -> Iterable[str]:
+    """Names of the PERSON entities of an article, widened and without honorific."""
+    for para in paragraphs:
+        for ent in para.doc.ents:
+            if ent.label_ == "PERSON":
+                start, end = person_name_tokens(ent)
+                yield para.doc[start:end].text
+
+
+__all__ = [
+    "CANONICAL_DISPLAY",
+    "KIND_BY_LABEL",
+    "KIND_HINTS",
+    "NAME_VARIANTS",
+    "PersonIndex",
+    "RoleStatement",
+    "build_roster",
+    "entity_key",
+    "find_roles",
+    "iter_person_names",
+    "name_words",
+    "person_name_tokens",
+    "role_words",
+    "split_honorific",
+]
