@@ -174,15 +174,38 @@ def align(
                 best_per_article[a] = int(j)
         group = [centre] + sorted(best_per_article.values(), key=lambda j: (article_of[j], cands[j].sentence.span.start))
         covered[group] = True
-        outlets = sorted({articles[article_of[i]].outlet for i in group})
+        # A long sentence can carry several points: outlets whose matching sentence already
+        # anchors another point still support this one (cited, but not re-anchored).
+        supporting = _supporting(centre, group, linked, similarity, article_of)
+        cited = group + supporting
+        outlets = sorted({articles[article_of[i]].outlet for i in cited})
         points.append(
             Point(
                 text=cands[centre].sentence.text,
-                support=len({int(source_of[i]) for i in group}),
+                support=len({int(source_of[i]) for i in cited}),
                 outlets=tuple(outlets),
-                citations=tuple(cands[i].sentence.span for i in group),
+                citations=tuple(cands[i].sentence.span for i in cited),
             )
         )
         members.append(tuple(group))
     logger.debug("aligned %d sentences into %d points", n, len(points))
     return Alignment(tuple(points), tuple(members), tuple(cands), embeddings, similarity, groups)
+
+
+def _supporting(
+    centre: int,
+    group: list[int],
+    linked: np.ndarray,
+    similarity: np.ndarray,
+    article_of: np.ndarray,
+) -> list[int]:
+    """The best already-claimed sentence linked to ``centre`` in each article not in ``group``."""
+    present = {int(article_of[i]) for i in group}
+    best: dict[int, int] = {}
+    for j in np.flatnonzero(linked[centre]):
+        a = int(article_of[j])
+        if a in present:
+            continue
+        if a not in best or similarity[centre, j] > similarity[centre, best[a]]:
+            best[a] = int(j)
+    return sorted(best.values(), key=lambda j: (article_of[j], j))

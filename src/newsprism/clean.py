@@ -4,6 +4,7 @@ Boilerplate is found with three kinds of evidence, strongest last:
 
 * local cues: lexicons of appeal, comment, read-more, newsletter, video-player, cookie
   and share prompts; photo-credit patterns that end a caption; bylines and author bios;
+  lines that are only a date or time ("dateline");
 * structure: a strong tail cue (a donation appeal, "Leave a reply", "Articles you may
   like") near the end starts a tail block that runs to the end unless body text resumes;
   a short headline-like line that shares no informative word with the paragraphs after
@@ -92,6 +93,24 @@ def _is_sentence_like(text: str) -> bool:
 
 
 # --- lexicons ---------------------------------------------------------------------
+# The reader addressed directly: what turns a giving verb into an appeal.
+_READER = r"\b(you|your|please|consider|us|our)\b"
+# Giving verbs in all inflections ("making a donation", "chip in", "become a member").
+_GIVING = (
+    r"(make|makes|making|made) an? ([\w-]+ ){0,2}(donation|contribution)s?|donat(e|es|ed|ing)|"
+    r"chip(s|ped|ping)? in|(become|becoming|became) an? ([\w-]+ )?(supporter|member|patron|"
+    r"subscriber|friend)"
+)
+# A comment count or call to comment; a count is needed for the bare "replies" nouns,
+# which also head ordinary sections.
+_COMMENT_COUNT = r"(\d[\d,.]*k?\+?|no|all)"
+_COMMENT_PROMPT = (
+    rf"((((show|view|load|read|see|hide|open|jump to|go to)( all| the| all the)? )?"
+    rf"({_COMMENT_COUNT} )?comments?( are (now )?(closed|open))?( ?\({_COMMENT_COUNT}\)| ?: ?"
+    rf"{_COMMENT_COUNT})?)|((show|view|load|read|see)( all)? )?{_COMMENT_COUNT} (replies|responses)|"
+    r"(join|start) the (conversation|discussion|debate)|have your say|be the first to comment|"
+    r"you must be logged in.*|log in to (comment|reply).*)"
+)
 # Each entry: (reason, pattern on the casefolded, whitespace-collapsed line, max words).
 # Patterns describe kinds of furniture, never one outlet's wording.
 _I = re.IGNORECASE
@@ -115,27 +134,24 @@ _LEXICON: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
         (
             "donation-appeal",
             (
-                r"\b(donate (now|today|here)|make a (donation|contribution)|support (our|independent|"
-                r"quality|public[- ]interest) journalism|become a (member|supporter|patron|friend)|"
-                r"(please )?(consider )?(supporting|donating to) (us|our)|contribute (now|today))\b"
+                r"\b(donate (now|today|here|monthly)|support (our|independent|local|quality|"
+                r"public[- ]interest) journalism|(please )?(consider )?(supporting|donating to) "
+                r"(us|our)|contribute (now|today)|(funded|supported|paid for) by (its|our) readers|"
+                r"reader[- ](funded|supported))\b"
             ),
             40,
         ),
+        # Giving verbs also occur in news ("the firm made a donation to the party"), so
+        # they count as an appeal only when the line addresses the reader and quotes no one.
+        ("donation-appeal", rf"^(?!.*[“”\"„«»])(?=.*{_READER})(?=.*\b({_GIVING})\b)", 40),
         ("comment-prompt", r"^(leave|post|add|write|submit) (a|your) (reply|comment|response)", 8),
         (
             "comment-prompt",
             r"\b(your email address will not be published|required fields are marked)",
             25,
         ),
-        (
-            "comment-prompt",
-            (
-                r"^(comments?( are closed| \(\d+\))?|\d+ (comments?|replies)|(show|view|load|hide) "
-                r"comments|join the (conversation|discussion)|have your say|you must be logged in.*"
-                r"|log in to (comment|reply).*)\W*$"
-            ),
-            12,
-        ),
+        # One or more comment prompts, counts and all: "Join the conversation: 12 comments".
+        ("comment-prompt", rf"^{_COMMENT_PROMPT}(\s*[:|·•,–—-]?\s*{_COMMENT_PROMPT})*\W*$", 12),
         (
             "related-links",
             (
@@ -297,6 +313,11 @@ _AGENCY = (
     r"Alamy|Sputnik|Xinhua|Anadolu( Agency)?|Rex( Features)?|ZUMA( Wire)?|NurPhoto|SIPA|Abaca|"
     r"Pool|Handout|UPI|dpa|Yonhap|Kyodo|IANS|PTI)"
 )
+# Any picture desk or agency named for what it sells: "Harbour Images", "Coast Photos".
+_PICTURE_DESK = r"[A-Z][\w&'’-]*(\s[A-Z][\w&'’-]*){0,2}\s(Images|Photos|Pictures|Photography)"
+# The credit after "Photograph:": no sentence punctuation, except the full stop of an
+# initial ("J. Rivera", "A.B. Cole") or inside a name ("Pics.example").
+_CREDIT_TEXT = r"(?:(?<!\w)[A-Z]\.(?=\s?[A-Z])|\.(?=\w)|[^.!?:]){2,90}$"
 # A caption ends with a credit: "Photograph: X", "Credit: X", "X / AP / TASS",
 # "(AP Photo/X)", "... via Getty Images".
 _CREDIT_END = tuple(
@@ -304,10 +325,10 @@ _CREDIT_END = tuple(
     for pattern in (
         (
             r"(?i:\b(photograph|photo|photos|picture|pictures|image|images|credit|credits|photo "
-            r"credit|illustration|composite|graphic|footage)\s*:\s*)[^.!?:]{2,90}$"
+            r"credit|illustration|composite|graphic|footage)\s*:\s*)" + _CREDIT_TEXT
         ),
         r"(^|\s)[A-Z][\w.'’-]*(\s[A-Z][\w.'’-]*){0,3}\s?/\s?"
-        + _AGENCY
+        + rf"({_AGENCY}|{_PICTURE_DESK})"
         + r"(\s?/\s?[\w.&-]+){0,3}\W?$",
         r"\((?:[A-Z][\w.'’-]*\s?){0,4}(?i:photo|photos|images?|pictures?)?\s?(/|via|by)\s?[^()]{1,60}\)$",
         r"(?i:\((getty( images)?|ap|afp|reuters|epa|pa|ap photo)\))\W*$",
@@ -341,6 +362,65 @@ _NAME_ONLY = re.compile(r"^[A-Z][\w'’-]+(\s[A-Z]\.?)?(\s[A-Z][\w'’-]+){1,2}$
 # "Analysis by X, US correspondent": an attribution label, announcing the next section.
 _ATTRIBUTION_LABEL = re.compile(r"\bby\s[A-Z][\w.'’-]+")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?”\"’])\s+(?=[A-Z“\"‘'])|(?<=[a-z][.!?])(?=[A-Z])")
+
+
+# --- datelines ------------------------------------------------------------------------
+# A dateline is a line of date and time tokens only, optionally after a label. Each
+# token kind is a named group so a line can be judged on what it contains.
+_DATE_LABEL = re.compile(
+    r"^(?i:(last |first |originally )?(updated|published|posted|modified|edited|created)|"
+    r"dated?)\b(\s*(:|on|at)\b)?\s*:?"
+)
+_DATE_TOKEN = re.compile(
+    r"""(?ix)\s*(?:
+      (?P<iso>\d{4}-\d{2}-\d{2}(t\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?)
+    | (?P<numeric>\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2}))
+    | (?P<time>\d{1,2}([:.]\d{2}){1,2}(\s?[ap]\.?m\b\.?)?|\d{1,2}\s?[ap]\.?m\b\.?)
+    | (?P<relative>(\d+|an?|one)\s(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\sago)
+    | (?P<year>(1[89]|2[01])\d{2})\b
+    | (?P<day>([12]?\d|3[01])(st|nd|rd|th)?)\b
+    | (?P<month>(january|february|march|april|may|june|july|august|september|october|
+        november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?)
+    | (?P<weekday>(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|
+        thurs|thur|thu|fri|sat|sun)\b\.?)
+    | (?P<zone>(gmt|bst|utc|cet|cest|eet|est|edt|cst|cdt|mst|mdt|pst|pdt|et|pt|ist|aest)\b
+        ([+-]\d{1,2}(:?\d{2})?)?|[+-]\d{2}:?\d{2})
+    | (?P<filler>(at|on|the|of)\b|[,|·•/–—()-])
+    )\s*"""
+)
+DATELINE_MAX_WORDS = 14
+
+
+def is_dateline(line: str, *, require_label: bool = False) -> bool:
+    """Is the line only a date and/or time, perhaps labelled ("Updated 9 March 2026, 18:40")?
+
+    Every token must be a weekday, month, day, year, time, time zone, ISO or numeric
+    date, "N hours ago", or a joining word ("at", "on", ","), so a sentence never
+    qualifies. An unlabelled line must name a day ("Monday 9 March 2026", "2026-03-09"),
+    not just a month or a year, which can head a section of a timeline.
+
+    Args:
+        line: one line of text.
+        require_label: accept only labelled lines ("Published ...", "Last modified ...").
+    """
+    text = _norm(line)
+    if not text or _words(text) > DATELINE_MAX_WORDS:
+        return False
+    label = _DATE_LABEL.match(text)
+    if require_label and label is None:
+        return False
+    position = label.end() if label else 0
+    kinds: set[str] = set()
+    while position < len(text):
+        match = _DATE_TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            return False
+        kinds.add(next(kind for kind, value in match.groupdict().items() if value))
+        position = match.end()
+    names_a_day = bool(kinds & {"iso", "numeric"}) or {"day", "month"} <= kinds
+    if label is not None:
+        return names_a_day or bool(kinds & {"time", "relative", "weekday", "month"})
+    return names_a_day
 
 
 def lexicon_reason(line: str) -> str | None:
@@ -520,7 +600,9 @@ def _copy_families(long_keys: list[set[str]]) -> list[int]:
 def _not_a_title(line: str) -> bool:
     """Lines that open a page but are not its headline (furniture, captions, dates)."""
     alphabetic = [w for w in line.split() if w.isalpha() and len(w) > 1]
-    return bool(lexicon_reason(line) or is_caption(line) or len(alphabetic) < 3)
+    return bool(
+        lexicon_reason(line) or is_caption(line) or is_dateline(line) or len(alphabetic) < 3
+    )
 
 
 def _mark_title_and_kicker(
@@ -536,7 +618,8 @@ def _mark_title_and_kicker(
     lines[index].reason = "title"
     for line in lines[:index]:
         # Before the headline there is only furniture: a kicker ("Insight"), an appeal.
-        line.reason = lexicon_reason(line.text) or "section-label"
+        dateline = "dateline" if is_dateline(line.text) else None
+        line.reason = lexicon_reason(line.text) or dateline or "section-label"
     return index, title or raw[span[0] : span[1]]
 
 
@@ -554,6 +637,11 @@ def _mark_local(lines: list[_Line], header_end: int) -> None:
         if reason is None and _BYLINE_REMNANT.match(line.text):
             reason = "byline"
         in_header = index < first_body and not _is_sentence_like(line.text)
+        # A bare date inside the body can head a timeline entry; in the header or as the
+        # last line it is the page's date stamp. A labelled one is furniture anywhere.
+        bare_date_ok = in_header or index == len(lines) - 1
+        if reason is None and is_dateline(line.text, require_label=not bare_date_ok):
+            reason = "dateline"
         if reason is None and in_header and any(p.match(line.text) for p in _BYLINE_TOP):
             reason = "byline"
         line.reason = reason
@@ -840,6 +928,7 @@ __all__ = [
     "clean_articles",
     "content_stems",
     "is_caption",
+    "is_dateline",
     "lexicon_reason",
     "reconstruct_text",
     "split_lines",

@@ -19,7 +19,8 @@ from newsprism.model import Article, Point, UniqueReport
 
 logger = logging.getLogger(__name__)
 
-SUPPORT_WEIGHT = 1.0
+SUPPORT_WEIGHT = 2.0
+QUESTION_PENALTY = 0.5  # questions ask; a brief reports
 CENTRALITY_WEIGHT = 1.2
 POSITION_WEIGHT = 0.35
 
@@ -41,6 +42,7 @@ def score_points(alignment: Alignment) -> tuple[Point, ...]:
             SUPPORT_WEIGHT * support
             + CENTRALITY_WEIGHT * float(centrality[rep])
             + POSITION_WEIGHT * (1.0 - lead)
+            - (QUESTION_PENALTY if point.text.rstrip("”’\"' ").endswith("?") else 0.0)
         )
         scored.append(replace(point, score=round(score, 4)))
     order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
