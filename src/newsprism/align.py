@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -85,6 +86,38 @@ def informative_overlap(texts: Sequence[str], max_share: float = 0.12) -> np.nda
     return ((informative @ informative.T).toarray() > 0)
 
 
+def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
+    """Cosine of TF-IDF vectors of word stems (sublinear tf, the story's own idf)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    n = len(texts)
+
+    def stems(text: str) -> str:
+        words = _WORD.findall(_normalise(text).lower())
+        return " ".join(_stem(w) for w in words if w not in ENGLISH_STOP_WORDS)
+
+    vectorizer = TfidfVectorizer(
+        token_pattern=_WORD.pattern, lowercase=False, sublinear_tf=True, preprocessor=stems
+    )
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # every text is stop words only
+        return np.zeros((n, n), dtype=np.float32)
+    return (matrix @ matrix.T).toarray().astype(np.float32)
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    from nltk.stem.porter import PorterStemmer
+
+    return _porter(PorterStemmer).stem(word)
+
+
+@lru_cache(maxsize=1)
+def _porter(cls: type) -> object:
+    return cls()
+
+
 def _normalise(text: str) -> str:
     return text.replace("’", "'").replace("-", " ")
 
@@ -133,6 +166,7 @@ def align(
     *,
     threshold: float = 0.55,
     unshared_penalty: float = 0.15,
+    lexical_bonus: float = 0.3,
 ) -> Alignment:
     """Cluster candidate sentences into points.
 
@@ -141,6 +175,8 @@ def align(
         embeddings: L2-normalised embeddings, one row per candidate.
         cands: the candidates, from :func:`candidates`.
         threshold: similarity a pair needs (on average-link) to share a point.
+        lexical_bonus: weight of the TF-IDF cosine of word stems added to the embedding
+            cosine (the same rare words are strong evidence of the same fact).
         unshared_penalty: subtracted from the embedding cosine of two sentences that share
             no informative word (topic similarity is not the same information).
     """
@@ -150,8 +186,10 @@ def align(
         empty = np.zeros((0, 0), dtype=np.float32)
         return Alignment((), (), (), embeddings, empty, groups)
     dense = np.clip(embeddings @ embeddings.T, -1.0, 1.0)
-    shared = informative_overlap([c.sentence.text for c in cands])
-    similarity = np.where(shared, dense, dense - unshared_penalty).astype(np.float32)
+    texts = [c.sentence.text for c in cands]
+    shared = informative_overlap(texts)
+    similarity = dense + lexical_bonus * lexical_similarity(texts)
+    similarity = np.where(shared, similarity, similarity - unshared_penalty).astype(np.float32)
     article_of = np.array([c.article_index for c in cands])
     linked = similarity >= threshold
     linked &= article_of[:, None] != article_of[None, :]  # a point draws on other articles
@@ -177,11 +215,13 @@ def align(
         # A long sentence can carry several points: outlets whose matching sentence already
         # anchors another point still support this one (cited, but not re-anchored).
         supporting = _supporting(centre, group, linked, similarity, article_of)
+        rep = _representative(group, supporting, similarity, cands)
+        group = [rep] + [i for i in group if i != rep]
         cited = group + supporting
         outlets = sorted({articles[article_of[i]].outlet for i in cited})
         points.append(
             Point(
-                text=cands[centre].sentence.text,
+                text=cands[rep].sentence.text,
                 support=len({int(source_of[i]) for i in cited}),
                 outlets=tuple(outlets),
                 citations=tuple(cands[i].sentence.span for i in cited),
@@ -209,3 +249,29 @@ def _supporting(
         if a not in best or similarity[centre, j] > similarity[centre, best[a]]:
             best[a] = int(j)
     return sorted(best.values(), key=lambda j: (article_of[j], j))
+
+
+LENGTH_PENALTY = 0.006  # per word beyond CONCISE_WORDS: a brief prefers the concise wording
+CONCISE_WORDS = 22
+
+
+def _representative(
+    group: list[int], supporting: list[int], similarity: np.ndarray, cands: Sequence[Candidate]
+) -> int:
+    """The member that best stands for the point: central to all cited sentences, concise,
+    and a statement rather than a question."""
+    if len(group) == 1:
+        return group[0]
+    cited = group + supporting
+
+    def merit(i: int) -> float:
+        others = [j for j in cited if j != i]
+        words = len(cands[i].sentence.text.split())
+        question = cands[i].sentence.text.rstrip("”’\"' ").endswith("?")
+        return (
+            float(similarity[i, others].mean())
+            - LENGTH_PENALTY * max(0, words - CONCISE_WORDS)
+            - (0.2 if question else 0.0)
+        )
+
+    return max(group, key=merit)

@@ -65,6 +65,7 @@ def select(
     }
     chosen: list[Point] = []
     chosen_reps: list[int] = []
+    cited: set = set()
     used = 0
     for point in ranked:
         if point.support < min_support:
@@ -75,8 +76,12 @@ def select(
         rep = rep_of[point.citations[0]]
         if chosen_reps and float(alignment.similarity[rep, chosen_reps].max()) >= redundancy_threshold:
             continue
+        # Same evidence, same point: most of its sentences already back a chosen point.
+        if len(cited.intersection(point.citations)) * 2 > len(point.citations):
+            continue
         chosen.append(point)
         chosen_reps.append(rep)
+        cited.update(point.citations)
         used += length
     return tuple(chosen)
 

