@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.entities import build_roster, entity_key, split_honorific
+from newsprism.entities import build_roster, entity_key, split_honorific, split_title
 from newsprism.model import Article, Entity, Mention, Quote, Sentence, Span, Speaker, content_id
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
@@ -56,7 +56,85 @@ def test_split_honorific() -> None:
     assert split_honorific("Mrsomebody") == ("", "Mrsomebody")
 
 
+def test_split_title_keeps_the_name_and_returns_the_title() -> None:
+    assert split_title("Transport Commissioner Dana Okafor") == (
+        "Transport Commissioner",
+        "Dana Okafor",
+    )
+    assert split_title("Councillor Gwen Tallis") == ("Councillor", "Gwen Tallis")
+    assert split_title("Secretary General Jens Stoltenberg") == (
+        "Secretary General",
+        "Jens Stoltenberg",
+    )
+    # a title word at the end is a surname; a title alone is not a name
+    assert split_title("Mike Judge") == ("", "Mike Judge")
+    assert split_title("Chief Executive") == ("", "Chief Executive")
+    assert split_title("Dana Okafor") == ("", "Dana Okafor")
+
+
 # ---------------------------------------------------------------------------- merging
+
+
+def test_titles_in_person_mentions_become_roles_not_names() -> None:
+    text = (
+        "Transport Commissioner Dana Okafor spoke. Commissioner Dana Okafor left. Ms Okafor smiled."
+    )
+    article = make_article(
+        "x",
+        text,
+        [
+            ("Transport Commissioner Dana Okafor", "PERSON"),
+            ("Commissioner Dana Okafor", "PERSON"),
+            ("Okafor", "PERSON"),
+        ],
+    )
+    roster = build_roster([article])
+    okafor = by_name(roster, "Dana Okafor")
+    assert okafor.kind == "person" and okafor.mentions == 3
+    assert {"Transport Commissioner Dana Okafor", "Ms Okafor"} <= set(okafor.aliases)
+    assert {r.text for r in okafor.roles} == {"Transport Commissioner", "Commissioner"}
+    for role in okafor.roles:
+        for span in role.citations:
+            assert text[span.start : span.end] == role.text
+    assert_citations_exact(roster, [article])
+
+
+def test_place_and_facility_words_override_wrong_ner_kinds() -> None:
+    text = (
+        "Port Averill's bridge shut. Drivers use Northgate Bridge from the Eastbank "
+        "district to St Brendan's Hospital. Stuart Hall said so. Port Averill city council met."
+    )
+    article = make_article(
+        "x",
+        text,
+        [
+            ("Port Averill's", "PERSON"),
+            ("Northgate Bridge", "ORG"),
+            ("Eastbank", "ORG"),
+            ("St Brendan's", "PERSON"),
+            ("Hospital", "ORG"),
+            ("Stuart Hall", "PERSON"),
+            ("Port Averill city council", "GPE"),
+        ],
+    )
+    kinds = {e.name: e.kind for e in build_roster([article])}
+    assert kinds == {
+        "Port Averill": "place",  # a place prefix
+        "Northgate Bridge": "facility",  # a facility head word
+        "Eastbank": "place",  # "the Eastbank district"
+        "St Brendan's Hospital": "facility",  # possessive + facility head, one name
+        "Stuart Hall": "person",  # "Hall" is also a surname: it never overrides a person
+        "Port Averill city council": "organisation",  # a lower-case organisation head
+    }
+
+
+def test_capitalised_common_nouns_are_not_entities() -> None:
+    text = "Commuters waited. Transport said. Many commuters walked; transport was slow."
+    article = make_article("x", text, [("Commuters", "ORG"), ("Transport", "ORG")])
+    assert build_roster([article]) == ()
+    # a one-word name the story never writes in lower case stays
+    other = make_article("x", "Nato met. Sherman said.", [("Nato", "ORG"), ("Sherman", "PERSON")])
+    assert {e.name for e in build_roster([other])} == {"Nato", "Sherman"}
 
 
 def test_case_punctuation_and_possessive_forms_merge() -> None:

@@ -156,7 +156,10 @@ def eval_summaries(
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
-        Console().print(format_table(report))
+        out = Console()
+        if not out.is_terminal:  # pipes and files get the whole table, not a cropped one
+            out = Console(width=160)
+        out.print(format_table(report))
 
 
 @app.callback(invoke_without_command=True)

@@ -20,7 +20,7 @@ from newsprism.model import Article, Point, Span, UniqueReport
 logger = logging.getLogger(__name__)
 
 SUPPORT_WEIGHT = 2.0
-DIVERSITY_WEIGHT = 1.0  # MMR: how much similarity to chosen points costs
+DIVERSITY_WEIGHT = 0.3  # MMR: how much similarity to chosen points costs
 QUESTION_PENALTY = 0.5
 LENGTH_PENALTY = 0.01  # per word beyond CONCISE_WORDS: long sentences crowd a brief out
 CONCISE_WORDS = 30  # questions ask; a brief reports
@@ -59,7 +59,7 @@ def select(
     *,
     words: int,
     redundancy_threshold: float = 0.72,
-    diversity: float = DIVERSITY_WEIGHT,
+    diversity: float | None = None,
     min_support: int = 1,
 ) -> tuple[Point, ...]:
     """Maximal-marginal-relevance selection within the word budget.
@@ -69,6 +69,7 @@ def select(
     ``redundancy_threshold``, or most of their evidence already cited) and points that no
     longer fit the budget are skipped (a shorter one may still fit).
     """
+    diversity = DIVERSITY_WEIGHT if diversity is None else diversity
     rep_of = {
         point.citations[0]: members[0]
         for point, members in zip(alignment.points, alignment.members, strict=True)

@@ -30,7 +30,7 @@ class Config:
     batch_size: int = 64
     spacy_batch_size: int = 16
     align_threshold: float = 0.65
-    redundancy_threshold: float = 0.72
+    redundancy_threshold: float = 0.62
     max_unique_per_outlet: int = 8
 
     def with_overrides(self, **changes: Any) -> Config:

@@ -119,6 +119,44 @@ TITLE_WORDS = frozenset(
         "executive",
         "negotiator",
         "representative",
+        # local government, legislatures, police, courts, churches
+        "commissioner",
+        "commissioners",
+        "councillor",
+        "councilor",
+        "councilman",
+        "councilwoman",
+        "alderman",
+        "congressman",
+        "congresswoman",
+        "assemblyman",
+        "assemblywoman",
+        "mp",
+        "mep",
+        "treasurer",
+        "controller",
+        "comptroller",
+        "ombudsman",
+        "inspector",
+        "superintendent",
+        "constable",
+        "detective",
+        "officer",
+        "sheriff",
+        "attorney",
+        "magistrate",
+        "justice",
+        "bishop",
+        "archbishop",
+        "cardinal",
+        "rabbi",
+        "imam",
+        "manager",
+        "coach",
+        "presenter",
+        "brigadier",
+        "corporal",
+        "commodore",
     ]
 )
 
@@ -184,6 +222,62 @@ KIND_HINTS: dict[str, str] = {
     "donbas": "place",
 }
 
+#: Last words that make a name a facility ("Northgate Bridge", "Quay Street").
+FACILITY_HEADS = frozenset(
+    [
+        "bridge", "street", "road", "avenue", "lane", "boulevard", "highway", "motorway",
+        "tunnel", "hall", "pier", "quay", "wharf", "dock", "docks", "station", "airport",
+        "terminal", "hospital", "clinic", "stadium", "arena", "tower", "square", "church",
+        "cathedral", "chapel", "mosque", "temple", "synagogue", "museum", "library",
+        "gallery", "theatre", "theater", "centre", "center", "building", "house", "palace",
+        "castle", "market", "park", "gardens", "prison", "barracks", "dam", "canal",
+    ]
+)  # fmt: skip
+#: Last words that make a name a place ("Averill Bay", "River Tamsin" is a prefix).
+PLACE_HEADS = frozenset(
+    [
+        "bay", "harbour", "harbor", "river", "valley", "island", "islands", "isle",
+        "lake", "sea", "ocean", "coast", "county", "district", "province", "region",
+        "peninsula", "mountains", "mountain", "hills", "heights", "beach", "estuary",
+        "strait", "gulf", "borough", "village", "forest", "desert",
+    ]
+)  # fmt: skip
+#: First words that make a multi-word name a place ("Port Averill", "Mount Kenya").
+PLACE_PREFIXES = frozenset(
+    ["port", "mount", "mt", "lake", "river", "fort", "cape", "isle", "loch", "gulf", "bay"]
+)
+#: Last words that make a name an organisation ("Port Averill city council").
+ORG_HEADS = frozenset(
+    [
+        "council", "committee", "department", "ministry", "agency", "authority",
+        "commission", "company", "corporation", "corp", "inc", "ltd", "plc", "ferries",
+        "airlines", "airways", "railways", "union", "association", "party", "police",
+        "service", "services", "university", "board", "trust", "foundation", "institute",
+        "federation", "league", "club", "group", "bank", "parliament", "government",
+        "administration", "office", "army", "navy",
+    ]
+)  # fmt: skip
+#: Heads that are also common surnames ("Stuart Hall", "Nathan Lane"): they never
+#: override a PERSON label.
+SURNAME_LIKE_HEADS = frozenset(
+    ["hall", "lane", "park", "church", "castle", "house", "street", "tower", "bay", "banks"]
+)
+#: Common nouns that, right after a name, say it is a place ("the Eastbank district").
+PLACE_NOUNS_AFTER = frozenset(
+    [
+        "district", "area", "suburb", "neighbourhood", "neighborhood", "borough",
+        "quarter", "ward", "county", "region", "province", "village", "town", "estate",
+        "waterfront",
+    ]
+)  # fmt: skip
+#: Mention labels checked for capitalised common nouns ("Commuters", "Transport").
+_COMMON_NOUN_LABELS = frozenset({"ORG", "PERSON"})
+
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:at|in|inside|outside|near|from|to|into|opposite)\s+the\s+$", re.IGNORECASE
+)
+_WORD_AFTER = re.compile(r"\s+([a-z]+)\b")
+_POSSESSIVE_FACILITY = re.compile(r"['’]s\s+$")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _HONORIFIC = re.compile(r"^(?P<h>(?:" + "|".join(sorted(HONORIFICS)) + r")\.?)\s+", re.IGNORECASE)
@@ -192,6 +286,7 @@ _HONORIFIC_BEFORE = re.compile(
 )
 _ALNUM = re.compile(r"[^\w]|_", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NONSPACE = re.compile(r"\S+")
 # Words kept when a role is compared with a noun phrase ("the Russian diplomat").
 _DEMONYMS: dict[str, str] = {
     "russian": "russia",
@@ -212,6 +307,31 @@ def split_honorific(text: str) -> tuple[str, str]:
     if not match:
         return "", text
     return match.group("h"), text[match.end() :]
+
+
+def _is_title_word(word: str) -> bool:
+    return word.casefold().rstrip(".") in TITLE_WORDS
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Split a leading title from a person's name.
+
+    ``"Transport Commissioner Dana Okafor"`` -> ``("Transport Commissioner", "Dana
+    Okafor")``: everything up to the last title word (:data:`TITLE_WORDS`) is the title,
+    provided a capitalised name follows it. A name that is only a title ("Chief
+    Executive") or ends with a title word ("Mike Judge") is returned whole.
+    """
+    words = list(_NONSPACE.finditer(text))
+    last = None
+    for index, word in enumerate(words[:-1]):
+        if _is_title_word(word.group()):
+            last = index
+    if last is None:
+        return "", text
+    rest = words[last + 1 :]
+    if not all(w.group()[:1].isupper() and not _is_title_word(w.group()) for w in rest):
+        return "", text
+    return text[: words[last].end()], text[rest[0].start() :]
 
 
 def entity_key(text: str) -> str:
@@ -317,7 +437,83 @@ def person_name_tokens(ent: SpacySpan) -> tuple[int, int]:
         doc[start].lower_.rstrip(".") in HONORIFICS or doc[start].lower_ == "the"
     ):
         start += 1
+    # NER often takes the title in ("Transport Commissioner Dana Okafor"): the name is
+    # what follows the last title word, when it is all capitalised name words
+    titles = [i for i in range(start, end - 1) if _is_title_word(doc[i].text)]
+    if titles and all(
+        doc[i].text[:1].isupper() and not _is_title_word(doc[i].text)
+        for i in range(titles[-1] + 1, end)
+    ):
+        start = titles[-1] + 1
+    while start < end - 1 and doc[start].lower_.rstrip(".") in HONORIFICS:
+        start += 1
     return start, end
+
+
+#: NER labels a name after a title may wrongly carry ("Councillor Gwen Tallis" -> NORP).
+_RECOVERABLE_LABELS = frozenset({"", "ORG", "NORP", "PERSON"})
+#: Most name words recovered after a title ("Councillor Gwen Tallis": two).
+_MAX_RECOVERED_WORDS = 3
+
+
+def person_ents(doc: Doc) -> list[SpacySpan]:
+    """The PERSON entities of a parsed paragraph, with names NER missed after a title.
+
+    The small English model often misses or mislabels a name introduced by a
+    capitalised title or honorific ("Councillor Gwen Tallis" gives "Tallis" as NORP):
+    one to three capitalised proper nouns right after a capitalised title word or an
+    honorific, none of them inside a place, date or other non-person entity, are
+    recovered as one PERSON span. Entities they overlap are replaced.
+
+    Args:
+        doc: one parsed paragraph.
+
+    Returns:
+        PERSON spans (``spacy.tokens.Span``) in text order; ``doc.ents`` is not changed.
+    """
+    from spacy.tokens import Span as SpacySpan
+
+    recovered: list[SpacySpan] = []
+    i = 0
+    while i < len(doc) - 1:
+        title = doc[i]
+        is_title = title.text[:1].isupper() and (
+            _is_title_word(title.text) or title.lower_.rstrip(".") in HONORIFICS
+        )
+        if not is_title:
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(doc)
+            and j - i <= _MAX_RECOVERED_WORDS
+            and doc[j].pos_ == "PROPN"
+            and doc[j].text[:1].isupper()
+            and doc[j].is_alpha
+            and not _is_title_word(doc[j].text)
+            and doc[j].lower_ not in HONORIFICS
+            and doc[j].ent_type_ in _RECOVERABLE_LABELS
+            and doc[j - 1].whitespace_
+        ):
+            j += 1
+        name_continues = j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper()
+        # only when NER did not already give exactly these words as a PERSON
+        already = j > i + 1 and all(doc[k].ent_type_ == "PERSON" for k in range(i + 1, j))
+        if j > i + 1 and not name_continues and not already:
+            recovered.append(SpacySpan(doc, i + 1, j, label="PERSON"))
+        i = max(j, i + 1)
+    taken = {t.i for span in recovered for t in span}
+    kept = [e for e in doc.ents if e.label_ == "PERSON" and not any(t.i in taken for t in e)]
+    return sorted([*kept, *recovered], key=lambda e: e.start)
+
+
+def entity_overrides(doc: Doc) -> dict[int, SpacySpan]:
+    """Token index -> entity span, ``doc.ents`` corrected by :func:`person_ents`."""
+    out = {tok.i: ent for ent in doc.ents for tok in ent}
+    for ent in person_ents(doc):
+        for tok in ent:
+            out[tok.i] = ent
+    return out
 
 
 def _title_ok(tokens: Sequence[Token]) -> bool:
@@ -393,9 +589,7 @@ def find_roles(article_id: str, paragraphs: Sequence[ParsedParagraph]) -> tuple[
     out: list[RoleStatement] = []
     for para in paragraphs:
         doc, base = para.doc, para.offset
-        for ent in doc.ents:
-            if ent.label_ != "PERSON":
-                continue
+        for ent in person_ents(doc):
             start, end = person_name_tokens(ent)
             name_span = doc[start:end]
             head = name_span.root
@@ -460,6 +654,9 @@ class _Cluster:
     citations: list[Span] = field(default_factory=list)
     roles: dict[str, list[tuple[str, Span]]] = field(default_factory=dict)
     first_seen: int = 0
+    evidence: Counter[str] = field(default_factory=Counter)  # kind -> mentions in context
+    common: int = 0  # mentions that read as a capitalised common noun
+    spoke: bool = False  # named as the speaker of a quote
 
     @property
     def label(self) -> str:
@@ -475,6 +672,9 @@ class _Cluster:
         for k, v in other.roles.items():
             self.roles.setdefault(k, []).extend(v)
         self.first_seen = min(self.first_seen, other.first_seen)
+        self.evidence.update(other.evidence)
+        self.common += other.common
+        self.spoke = self.spoke or other.spoke
 
     def words(self) -> tuple[str, ...]:
         surface = max(self.surfaces, key=lambda s: (len(name_words(s)), self.surfaces[s]))
@@ -517,9 +717,22 @@ def build_roster(
     order = 0
     by_id = {a.id: a for a in articles}
 
-    def add(article: Article, start: int, text: str, label: str) -> None:
+    lowered = _lowercase_words(articles)
+
+    def add(
+        article: Article, start: int, text: str, label: str, *, common: bool = False
+    ) -> _Cluster | None:
         nonlocal order
         start, text = trim_surface(start, text)
+        titled = ""
+        if label == "PERSON":
+            # "Transport Commissioner Dana Okafor": the name, with the title as a role
+            title, rest = split_title(text)
+            if title:
+                titled = text
+                title_span = Span(article.id, start, start + len(title))
+                start += len(text) - len(rest)
+                text = rest
         honorific, bare = split_honorific(text)
         if honorific:
             start += len(text) - len(bare)
@@ -527,10 +740,10 @@ def build_roster(
         before = _HONORIFIC_BEFORE.search(article.text, max(0, start - 8), start)
         key = entity_key(bare)
         if not key:
-            return
+            return None
         span = Span(article.id, start, start + len(bare))
         if (article.id, span.start, span.end) in seen_spans:
-            return
+            return None
         seen_spans.add((article.id, span.start, span.end))
         cluster = clusters.get(key)
         if cluster is None:
@@ -542,14 +755,49 @@ def build_roster(
             cluster.honorific_forms.add(f"{honorific} {bare}")
         elif before and label == "PERSON":
             cluster.honorific_forms.add(article.text[before.start("h") : span.end])
+        if titled:
+            cluster.honorific_forms.add(titled)
+            cluster.roles.setdefault(_role_key(_text_at(article, title_span)), []).append(
+                (_text_at(article, title_span), title_span)
+            )
+        context_kind = _context_kind(article.text, span)
+        if context_kind:
+            cluster.evidence[context_kind] += 1
+        words = bare.split()
+        if (
+            label in _COMMON_NOUN_LABELS
+            and len(words) == 1
+            and not bare.isupper()
+            and (common or bare.casefold() in lowered)
+        ):
+            cluster.common += 1
         cluster.outlets[article.outlet] += 1
         cluster.citations.append(span)
+        return cluster
 
     for article in articles:
-        for sentence in article.sentences:
-            for mention in sentence.mentions:
-                if _usable(mention):
-                    add(article, mention.start, mention.text, mention.label)
+        mentions = [m for sentence in article.sentences for m in sentence.mentions]
+        recovered: list[Mention] = []
+        common_starts: set[int] = set()
+        if docs is not None:
+            recovered, common_starts = _parse_evidence(docs.get(article.id, ()))
+        if recovered:
+            # a name recovered after a title replaces the NER mentions it overlaps
+            mentions = [
+                m
+                for m in mentions
+                if not any(m.start < r.end and r.start < m.end for r in recovered)
+            ]
+            mentions = sorted([*mentions, *recovered], key=lambda m: m.start)
+        for mention in _join_possessive_facilities(article.text, mentions):
+            if _usable(mention):
+                add(
+                    article,
+                    mention.start,
+                    mention.text,
+                    mention.label,
+                    common=mention.start in common_starts,
+                )
 
     for quote in quotes:
         span, name = quote.speaker.span, quote.speaker.name
@@ -559,8 +807,20 @@ def build_roster(
         text = source.text[span.start : span.end]
         if "\n" not in text and text.strip():
             add(source, span.start, text, "PERSON")
+            bare = split_honorific(split_title(trim_surface(0, text)[1])[1])[1]
+            speaker_cluster = clusters.get(entity_key(bare))
+            if speaker_cluster is not None:
+                speaker_cluster.spoke = True
 
-    merged = _merge_people(clusters)
+    merged = [c for c in _merge_people(clusters) if not _is_common_noun(c)]
+    # "the Northgate diversion" next to "Northgate Bridge": the one-word ORG is the place
+    leading = {
+        c.words()[0] for c in merged if len(c.words()) >= 2 and _kind(c) in {"place", "facility"}
+    }
+    for cluster in merged:
+        words = cluster.words()
+        if len(words) == 1 and words[0] in leading and cluster.label == "ORG":
+            cluster.evidence["place"] += len(cluster.citations)
 
     alias_index: dict[str, _Cluster] = {}
     for cluster in merged:
@@ -617,10 +877,129 @@ def _locate_near(article: Article, text: str, anchor: Span) -> Span | None:
     return best
 
 
+def _text_at(article: Article, span: Span) -> str:
+    return article.text[span.start : span.end]
+
+
+def _lowercase_words(articles: Sequence[Article]) -> frozenset[str]:
+    """Words the story writes in lower case somewhere (common nouns, not names)."""
+    return frozenset(w.casefold() for a in articles for w in _WORD.findall(a.text) if w.islower())
+
+
+def _context_kind(text: str, span: Span) -> str | None:
+    """A kind the words around a mention give it: "the Eastbank district" -> place."""
+    after = _WORD_AFTER.match(text, span.end)
+    if after and after.group(1) in PLACE_NOUNS_AFTER:
+        return "place"
+    name = text[span.start : span.end]
+    if (
+        " " not in name
+        and any(name.casefold().endswith(h) and len(name) - len(h) >= 3 for h in FACILITY_HEADS)
+        and _LOCATIVE_BEFORE.search(text, max(0, span.start - 20), span.start)
+    ):
+        return "facility"  # "at the Guildhall"
+    return None
+
+
+def _head_kind(name: str, label: str) -> str | None:
+    """The kind a name's own words give it, from the head-word tables."""
+    words = name_words(name)
+    if len(words) < 2:
+        return None
+    first, last = words[0], words[-1]
+    person = label == "PERSON"
+    if label in {"GPE", "LOC"}:
+        # NER knows countries ("Soviet Union", "Russian Federation"); only a common-noun
+        # head in lower case ("Port Averill city council") overrides it
+        head = name.split()[-1]
+        return "organisation" if last in ORG_HEADS and head.islower() else None
+    if last in ORG_HEADS and not person:
+        return "organisation"
+    if last in FACILITY_HEADS and not (person and last in SURNAME_LIKE_HEADS):
+        return "facility"
+    if last in PLACE_HEADS and not (person and last in SURNAME_LIKE_HEADS):
+        return "place"
+    if first in PLACE_PREFIXES:
+        return "place"
+    return None
+
+
+def _kind(cluster: _Cluster) -> str:
+    """The roster kind: the hint table, then the name's head word, then context, then NER."""
+    if cluster.key in KIND_HINTS:
+        return KIND_HINTS[cluster.key]
+    label = cluster.label
+    if label == "PERSON" and (cluster.honorific_forms or cluster.spoke):
+        return "person"  # "Ms Calloway", a quote's speaker: a person whatever the words
+    surface = max(cluster.surfaces, key=lambda s: (len(name_words(s)), cluster.surfaces[s]))
+    head = _head_kind(surface, label)
+    if head is not None:
+        return head
+    if cluster.evidence and label in {"PERSON", "ORG", "GPE", "FAC"}:
+        return cluster.evidence.most_common(1)[0][0]
+    return KIND_BY_LABEL[label]
+
+
+def _is_common_noun(cluster: _Cluster) -> bool:
+    """A capitalised common noun NER took for a name ("Commuters", "Transport").
+
+    Every mention is one word, written in lower case elsewhere in the story or tagged
+    a common noun by the parser, and nothing says it is a person (no honorific, role or
+    quote), or it is a bare head word of the tables ("Hospital", "Bridge").
+    """
+    if cluster.honorific_forms or cluster.spoke or cluster.key in KIND_HINTS:
+        return False
+    words = cluster.words()
+    if len(words) == 1 and (words[0] in FACILITY_HEADS | PLACE_HEADS):
+        return cluster.label in {"ORG", "NORP"}
+    return cluster.common >= len(cluster.citations) > 0
+
+
+def _parse_evidence(paragraphs: Sequence[ParsedParagraph]) -> tuple[list[Mention], set[int]]:
+    """Person names recovered after titles, and starts of entity tokens tagged as nouns."""
+    recovered: list[Mention] = []
+    common: set[int] = set()
+    for para in paragraphs:
+        doc, base = para.doc, para.offset
+        ner = {(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"}
+        for ent in person_ents(doc):
+            if (ent.start, ent.end) not in ner:
+                recovered.append(
+                    Mention(base + ent.start_char, base + ent.end_char, ent.text, "PERSON")
+                )
+        for ent in doc.ents:
+            if len(ent) == 1 and ent.label_ in _COMMON_NOUN_LABELS and ent[0].pos_ == "NOUN":
+                common.add(base + ent.start_char)
+    return recovered, common
+
+
+def _join_possessive_facilities(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``St Brendan's`` + ``Hospital`` (two NER mentions) -> one facility mention."""
+    out: list[Mention] = []
+    index = 0
+    while index < len(mentions):
+        mention = mentions[index]
+        nxt = mentions[index + 1] if index + 1 < len(mentions) else None
+        if nxt is not None and mention.end <= nxt.start:
+            between = text[mention.end : nxt.start]
+            joined = text[mention.start : nxt.end]
+            possessive = bool(_POSSESSIVE_FACILITY.search(mention.text + between)) and (
+                not between.strip() or between.strip() in {"'s", "’s"}
+            )
+            head = name_words(nxt.text)[-1:] if name_words(nxt.text) else ()
+            if possessive and head and head[0] in FACILITY_HEADS and "\n" not in joined:
+                out.append(Mention(mention.start, nxt.end, joined, "FAC"))
+                index += 2
+                continue
+        out.append(mention)
+        index += 1
+    return out
+
+
 def _merge_people(clusters: Mapping[str, _Cluster]) -> list[_Cluster]:
     """Fold short person forms into the one full name that ends with them."""
     ordered = sorted(clusters.values(), key=lambda c: c.first_seen)
-    people = [c for c in ordered if c.label == "PERSON" and c.key not in KIND_HINTS]
+    people = [c for c in ordered if _kind(c) == "person"]
     full_by_suffix: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for index, cluster in enumerate(people):
         words = cluster.words()
@@ -646,8 +1025,7 @@ def _merge_people(clusters: Mapping[str, _Cluster]) -> list[_Cluster]:
 
 
 def _to_entity(cluster: _Cluster, max_citations: int, position: Mapping[str, int]) -> Entity:
-    label = cluster.label
-    kind = KIND_HINTS.get(cluster.key, KIND_BY_LABEL[label])
+    kind = _kind(cluster)
     if cluster.key in CANONICAL_DISPLAY:
         name = CANONICAL_DISPLAY[cluster.key]
     elif kind == "person":
@@ -674,10 +1052,9 @@ def _to_entity(cluster: _Cluster, max_citations: int, position: Mapping[str, int
 def iter_person_names(paragraphs: Iterable[ParsedParagraph]) -> Iterable[str]:
     """Names of the PERSON entities of an article, widened and without honorific."""
     for para in paragraphs:
-        for ent in para.doc.ents:
-            if ent.label_ == "PERSON":
-                start, end = person_name_tokens(ent)
-                yield para.doc[start:end].text
+        for ent in person_ents(para.doc):
+            start, end = person_name_tokens(ent)
+            yield para.doc[start:end].text
 
 
 __all__ = [

@@ -41,8 +41,10 @@ from newsprism.entities import (
     PersonIndex,
     RoleStatement,
     entity_key,
+    entity_overrides,
     find_roles,
     name_words,
+    person_ents,
     person_name_tokens,
     role_words,
     split_honorific,
@@ -281,6 +283,7 @@ class _Paragraph:
     quotations: tuple[Quotation, ...]
     entity_of: dict[int, SpacySpan]
     heading: bool
+    persons: list[SpacySpan] = field(default_factory=list)  # PERSON ents, NER gaps filled
 
     def inside_quote(self, char: int) -> bool:
         return any(q.open <= char < q.region_end for q in self.quotations)
@@ -415,14 +418,20 @@ def _context(article: Article, paragraphs: Sequence[ParsedParagraph]) -> _Contex
     parsed: list[_Paragraph] = []
     for para in paragraphs:
         doc = para.doc
-        entity_of = {tok.i: ent for ent in doc.ents for tok in ent}
+        persons = person_ents(doc)
         parsed.append(
-            _Paragraph(para.offset, doc, scan_quotations(doc.text), entity_of, _is_heading(doc))
+            _Paragraph(
+                para.offset,
+                doc,
+                scan_quotations(doc.text),
+                entity_overrides(doc),
+                _is_heading(doc),
+                persons,
+            )
         )
-        for ent in doc.ents:
-            if ent.label_ == "PERSON":
-                start, end = person_name_tokens(ent)
-                people.add(doc[start:end].text)
+        for ent in persons:
+            start, end = person_name_tokens(ent)
+            people.add(doc[start:end].text)
     roles = find_roles(article.id, paragraphs)
     ctx = _Context(article, parsed, people, roles)
     for statement in roles:
@@ -444,15 +453,43 @@ def _continues(ctx: _Context, p_index: int, quotation: Quotation) -> bool:
 
 
 def _colon_lead_in(ctx: _Context, p_index: int, quotation: Quotation) -> _Attribution | None:
-    """``Sherman told reporters:`` ending the previous paragraph introduces this quote."""
-    if p_index == 0 or _WORDS.search(ctx.paragraphs[p_index].doc.text[: quotation.open]):
+    """The previous paragraph introduces this quote.
+
+    Either it ends with ``Sherman told reporters:``, or this paragraph is nothing but a
+    quotation and the previous one ends with reported speech by one named person and
+    quotes nothing itself (``Dr Marcus Feld ... said the team had been surprised.`` and
+    then a quote of several paragraphs with no attribution of its own), which news
+    writing reads as that person's words. Two different named speakers in that sentence
+    make it ambiguous: no speaker.
+    """
+    para = ctx.paragraphs[p_index]
+    if p_index == 0 or _WORDS.search(para.doc.text[: quotation.open]):
         return None
     previous = ctx.paragraphs[p_index - 1]
-    if not previous.doc.text.rstrip().endswith(":"):
+    if previous.heading:
         return None
     last_sentence = list(previous.doc.sents)[-1]
     cues = [t for t in last_sentence if _is_cue(t, previous)]
-    return _best_of(ctx, p_index - 1, cues[::-1], governed=True) if cues else None
+    if not cues:
+        return None
+    if previous.doc.text.rstrip().endswith(":"):
+        return _best_of(ctx, p_index - 1, cues[::-1], governed=True)
+    if previous.quotations or _WORDS.search(para.outside_text()):
+        return None
+    named: dict[str, _Attribution] = {}
+    for cue in cues:
+        for subject in _subjects(cue, previous):
+            if subject.pos_ != "PROPN":
+                continue  # "she said ..." / "officials said ...": not a named lead-in
+            speaker = _resolve(ctx, p_index - 1, subject)
+            if speaker is not None and speaker.name is not None:
+                named.setdefault(
+                    speaker.name, _Attribution(speaker, _token_span(ctx, previous, cue))
+                )
+                break
+    if len(named) != 1:
+        return None
+    return next(iter(named.values()))
 
 
 def _is_cue(token: Token, para: _Paragraph, quotation: Quotation | None = None) -> bool:
@@ -551,9 +588,8 @@ def _adjacent_name(para: _Paragraph, cue: Token) -> SpacySpan | None:
 
     before = [
         e
-        for e in doc.ents
-        if e.label_ == "PERSON"
-        and e.end <= cue.i
+        for e in para.persons
+        if e.end <= cue.i
         and cue.i - e.end <= _ADJACENT_WINDOW
         and not para.inside_quote(e.start_char)
         and clear(doc[e.end : cue.i])
@@ -562,9 +598,8 @@ def _adjacent_name(para: _Paragraph, cue: Token) -> SpacySpan | None:
         return before[-1]
     after = [
         e
-        for e in doc.ents
-        if e.label_ == "PERSON"
-        and e.start > cue.i
+        for e in para.persons
+        if e.start > cue.i
         and e.start - cue.i <= 2
         and not para.inside_quote(e.start_char)
         and clear(doc[cue.i + 1 : e.start])
@@ -701,6 +736,34 @@ def _is_subject(token: Token) -> bool:
     return token.dep_ in {"nsubj", "nsubjpass"}
 
 
+#: NER labels of a speech-verb subject that may well be a person NER did not recognise.
+_UNCLEAR_LABELS = frozenset({"", "NORP"})
+
+
+def _unknown_speaker_after(para: _Paragraph, after: SpacySpan | None, before: Token | None) -> bool:
+    """Whether an unrecognised name speaks between an antecedent and a pronoun.
+
+    ``Tallis said she would ...`` with "Tallis" not tagged as a person: a later "she
+    said" may mean Tallis, so resolving it to a person named earlier would be a guess.
+    """
+    for token in para.doc:
+        if after is not None and token.i < after.end:
+            continue
+        if before is not None and token.i >= before.i:
+            break
+        if (
+            token.dep_ == "nsubj"
+            and token.pos_ == "PROPN"
+            and token.text[:1].isupper()
+            and token.ent_type_ in _UNCLEAR_LABELS
+            and token.i not in {t.i for e in para.persons for t in e}
+            and not para.inside_quote(token.idx)
+            and token.head.lemma_.lower() in SPEECH_VERBS
+        ):
+            return True
+    return False
+
+
 def _antecedent(ctx: _Context, p_index: int, pronoun: Token) -> Speaker | None:
     """The person named last before a pronoun, outside quotations and crossheads.
 
@@ -715,17 +778,19 @@ def _antecedent(ctx: _Context, p_index: int, pronoun: Token) -> Speaker | None:
             continue
         candidates = [
             ent
-            for ent in para.doc.ents
-            if ent.label_ == "PERSON"
-            and not para.inside_quote(ent.start_char)
-            and (back < p_index or ent.end <= pronoun.i)
+            for ent in para.persons
+            if not para.inside_quote(ent.start_char) and (back < p_index or ent.end <= pronoun.i)
         ]
         if candidates:
             subjects = [e for e in candidates if _is_subject(e.root)]
             if not fallback:
                 fallback, fallback_para = candidates[-1:], para
             if subjects:
+                if _unknown_speaker_after(para, subjects[-1], pronoun if back == p_index else None):
+                    return None
                 return _speaker_from_entity(ctx, ctx.paragraphs[back], subjects[-1])
+        elif _unknown_speaker_after(para, None, pronoun if back == p_index else None):
+            return None
     if fallback:
         return _speaker_from_entity(ctx, fallback_para, fallback[0])
     return None
@@ -819,7 +884,11 @@ def _to_group(group: _Group) -> QuoteGroup:
     speaker = Speaker(None)
     if named:
         top = named.most_common(1)[0][0]
-        speaker = next(q.speaker for _, q in group.members if q.speaker.name == top)
+        # the variant that states the speaker's role, when one does
+        speaker = max(
+            (q.speaker for _, q in group.members if q.speaker.name == top),
+            key=lambda s: s.role is not None,
+        )
     longest = max((q for _, q in group.members), key=lambda q: len(q.text))
     return QuoteGroup(
         text=longest.text,
