@@ -61,7 +61,7 @@ def _measure(folder: str, repeat: int, queue: mp.Queue) -> None:
     paragraphs = _paragraphs(Path(folder))
     n_words = sum(len(p.split()) for p in paragraphs)
 
-    def best(fn) -> float:  # noqa: ANN001
+    def best(fn) -> float:
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
@@ -129,7 +129,9 @@ def main() -> None:
         "results": results,
     }
     (RESULTS / "brief.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    header = f"{'corpus':32} {'words':>6} {'brief s':>8} {'spaCy s':>8} {'ratio':>6} {'peak MiB':>9}"
+    header = (
+        f"{'corpus':32} {'words':>6} {'brief s':>8} {'spaCy s':>8} {'ratio':>6} {'peak MiB':>9}"
+    )
     print(header)
     print("-" * len(header))
     for name, r in results.items():

@@ -27,7 +27,11 @@ def make_article(outlet: str, sentences: list[str], *, title: str | None = None)
     offset = 0
     for index, sentence in enumerate(sentences):
         spans.append(
-            Sentence(span=Span(article_id, offset, offset + len(sentence)), text=sentence, paragraph=index)
+            Sentence(
+                span=Span(article_id, offset, offset + len(sentence)),
+                text=sentence,
+                paragraph=index,
+            )
         )
         offset += len(sentence) + 2
     return Article(id=article_id, outlet=outlet, text=text, title=title, sentences=tuple(spans))

@@ -16,18 +16,27 @@ VIDEO = _unit(0, 0, 1)
 
 
 def _story():
-    a = make_article("Alpha", [
-        "There was no breakthrough in the talks in Geneva on Monday evening.",
-        "Some 100,000 troops are massed near the border with Ukraine.",
-    ])
-    b = make_article("Beta", [
-        "The Geneva talks ended on Monday without any breakthrough at all.",
-        "Videos on TikTok showed armour moving by rail across Siberia.",
-    ])
-    c = make_article("Gamma", [
-        "Talks in Geneva produced no breakthrough, officials said on Monday.",
-        "About 100,000 troops remain massed on the border with Ukraine.",
-    ])
+    a = make_article(
+        "Alpha",
+        [
+            "There was no breakthrough in the talks in Geneva on Monday evening.",
+            "Some 100,000 troops are massed near the border with Ukraine.",
+        ],
+    )
+    b = make_article(
+        "Beta",
+        [
+            "The Geneva talks ended on Monday without any breakthrough at all.",
+            "Videos on TikTok showed armour moving by rail across Siberia.",
+        ],
+    )
+    c = make_article(
+        "Gamma",
+        [
+            "Talks in Geneva produced no breakthrough, officials said on Monday.",
+            "About 100,000 troops remain massed on the border with Ukraine.",
+        ],
+    )
     vectors = [TALKS, TROOPS, TALKS, VIDEO, TALKS, TROOPS]
     return [a, b, c], vectors
 
@@ -49,19 +58,31 @@ def test_points_count_outlets_that_carry_the_same_information():
 
 
 def test_wire_copy_reprinted_by_two_outlets_counts_once():
-    original = make_article("Wire A", [
-        "The ministry confirmed the closure of the northern bridge on Monday.",
-        "Engineers found a crack in the main support pier during an inspection.",
-        "A council meeting on repairs is scheduled for Thursday afternoon.",
-    ])
-    reprint = make_article("Reprinter B", [s for s in [
-        "The ministry confirmed the closure of the northern bridge on Monday.",
-        "Engineers found a crack in the main support pier during an inspection.",
-        "A council meeting on repairs is scheduled for Thursday afternoon.",
-    ]])
-    independent = make_article("Local C", [
-        "The northern bridge was shut on Monday, the ministry said in a statement.",
-    ])
+    original = make_article(
+        "Wire A",
+        [
+            "The ministry confirmed the closure of the northern bridge on Monday.",
+            "Engineers found a crack in the main support pier during an inspection.",
+            "A council meeting on repairs is scheduled for Thursday afternoon.",
+        ],
+    )
+    reprint = make_article(
+        "Reprinter B",
+        [
+            s
+            for s in [
+                "The ministry confirmed the closure of the northern bridge on Monday.",
+                "Engineers found a crack in the main support pier during an inspection.",
+                "A council meeting on repairs is scheduled for Thursday afternoon.",
+            ]
+        ],
+    )
+    independent = make_article(
+        "Local C",
+        [
+            "The northern bridge was shut on Monday, the ministry said in a statement.",
+        ],
+    )
     articles = [original, reprint, independent]
     cands = align.candidates(articles)
     vecs = {0: _unit(1, 0, 0), 1: _unit(0, 1, 0), 2: _unit(0, 0, 1)}

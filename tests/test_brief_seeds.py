@@ -48,22 +48,28 @@ def test_output_follows_the_published_schema(seeds_brief):
 
 
 CONSENSUS = {
-    "no breakthrough": re.compile(r"breakthrough|no progress|little progress|not made progress", re.I),
-    "about 100,000 troops": re.compile(r"100,000|tens of thousands of troops", re.I),
-    "NATO expansion demands refused": re.compile(
-        r"(nato|alliance).*(expan|join|member|open.door|enlarge)|(expan|join|member|enlarge).*(nato|alliance)", re.I
+    "no breakthrough": re.compile(
+        r"breakthrough|no progress|little progress|not made progress", re.IGNORECASE
     ),
-    "next meetings in Brussels and Vienna": re.compile(r"Brussels|Vienna", re.I),
-    "sanctions threatened": re.compile(r"sanction|severe costs|consequences", re.I),
+    "about 100,000 troops": re.compile(r"100,000|tens of thousands of troops", re.IGNORECASE),
+    "NATO expansion demands refused": re.compile(
+        r"(nato|alliance).*(expan|join|member|open.door|enlarge)|(expan|join|member|enlarge).*(nato|alliance)",
+        re.IGNORECASE,
+    ),
+    "next meetings in Brussels and Vienna": re.compile(r"Brussels|Vienna", re.IGNORECASE),
+    "sanctions threatened": re.compile(r"sanction|severe costs|consequences", re.IGNORECASE),
 }
 
 
 def test_top_points_are_the_story_consensus(seeds_brief):
     points = seeds_brief["points"][:12]
     for theme, pattern in CONSENSUS.items():
-        hits = [p for p in points if p["support"] >= 2 and any(
-            pattern.search(_cited(seeds_brief, c)) for c in p["citations"]
-        )]
+        hits = [
+            p
+            for p in points
+            if p["support"] >= 2
+            and any(pattern.search(_cited(seeds_brief, c)) for c in p["citations"])
+        ]
         assert hits, f"no top point with support >= 2 covers {theme!r}"
 
 

@@ -23,22 +23,43 @@ EVIL = '<script>window.pwned = 1</script><img src=x onerror="alert(1)">'
 
 
 def _brief() -> Brief:
-    a = make_article("Alpha Daily", [
-        "The bridge closed on Monday after inspectors found a crack.",
-        f"A reader wrote {EVIL} in the comments.",
-    ], title=f"Bridge shut {EVIL}")
+    a = make_article(
+        "Alpha Daily",
+        [
+            "The bridge closed on Monday after inspectors found a crack.",
+            f"A reader wrote {EVIL} in the comments.",
+        ],
+        title=f"Bridge shut {EVIL}",
+    )
     b = make_article("Beta News", ["Inspectors found a crack and the bridge closed on Monday."])
-    a = replace(a, url="javascript:alert(1)", removed=(Removal(0, 11, "newsletter", "Sign up now"),))
+    a = replace(
+        a, url="javascript:alert(1)", removed=(Removal(0, 11, "newsletter", "Sign up now"),)
+    )
     s0, s1 = a.sentences[0].span, a.sentences[1].span
-    point = Point(text=a.sentences[0].text, support=2, outlets=("Alpha Daily", "Beta News"),
-                  citations=(s0, b.sentences[0].span), score=1.0)
+    point = Point(
+        text=a.sentences[0].text,
+        support=2,
+        outlets=("Alpha Daily", "Beta News"),
+        citations=(s0, b.sentences[0].span),
+        score=1.0,
+    )
     unique = UniqueReport("Alpha Daily", a.sentences[1].text, (s1,))
     quote_span = s0.__class__(a.id, s1.start + 15, s1.start + 15 + len(EVIL))
-    quote = QuoteGroup(text=EVIL, speaker=Speaker("Dana Okafor", "transport commissioner"), direct=True,
-                       outlets=("Alpha Daily",), citations=(quote_span,),
-                       variants=(QuoteVariant("Alpha Daily", EVIL, quote_span),))
-    entity = Entity("Dana Okafor", "person", ("Dana Okafor", "Ms Okafor"),
-                    (Role("transport commissioner", (s0,)),), mentions=2)
+    quote = QuoteGroup(
+        text=EVIL,
+        speaker=Speaker("Dana Okafor", "transport commissioner"),
+        direct=True,
+        outlets=("Alpha Daily",),
+        citations=(quote_span,),
+        variants=(QuoteVariant("Alpha Daily", EVIL, quote_span),),
+    )
+    entity = Entity(
+        "Dana Okafor",
+        "person",
+        ("Dana Okafor", "Ms Okafor"),
+        (Role("transport commissioner", (s0,)),),
+        mentions=2,
+    )
     story = Story(articles=(a, b), points=(point,), quotes=(quote,), entities=(entity,))
     return Brief(story=story, points=(point,), unique=(unique,), words=100)
 
@@ -54,13 +75,13 @@ def test_json_follows_the_published_schema_and_citations_resolve():
     texts = {a["id"]: a["text"] for a in doc["articles"]}
     for item in doc["points"] + doc["unique"] + doc["quotes"]:
         for c in item["citations"]:
-            assert texts[c["article_id"]][c["start"]:c["end"]]
+            assert texts[c["article_id"]][c["start"] : c["end"]]
     point = doc["points"][0]
     first = point["citations"][0]
-    assert texts[first["article_id"]][first["start"]:first["end"]] == point["text"]
+    assert texts[first["article_id"]][first["start"] : first["end"]] == point["text"]
     quote = doc["quotes"][0]
     c = quote["citations"][0]
-    assert texts[c["article_id"]][c["start"]:c["end"]] == quote["text"]
+    assert texts[c["article_id"]][c["start"] : c["end"]] == quote["text"]
 
 
 def test_html_escapes_article_text_and_drops_script_urls():
@@ -78,7 +99,10 @@ def test_html_marks_every_cited_passage_once_per_citation():
     html = render_html(brief)
     for span in brief.points[0].citations:
         assert f'data-cite="c-{span.article_id}-{span.start}-{span.end}"' in html
-        assert f"c-{span.article_id}-{span.start}-{span.end}" in html.split('class="article-text"', 1)[1]
+        assert (
+            f"c-{span.article_id}-{span.start}-{span.end}"
+            in html.split('class="article-text"', 1)[1]
+        )
 
 
 def test_markdown_lists_points_with_support_and_citations():

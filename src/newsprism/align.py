@@ -146,7 +146,9 @@ def source_groups(articles: Sequence[Article], threshold: float = 0.5) -> tuple[
             i = parent[i]
         return i
 
-    bodies = [[s.text for s in a.sentences if len(s.text.split()) >= MIN_POINT_WORDS] for a in articles]
+    bodies = [
+        [s.text for s in a.sentences if len(s.text.split()) >= MIN_POINT_WORDS] for a in articles
+    ]
     for i in range(len(articles)):
         for j in range(i + 1, len(articles)):
             short, long_ = sorted((bodies[i], bodies[j]), key=len)
@@ -200,7 +202,9 @@ def align(
     article_of = np.array([c.article_index for c in cands])
     # Two or more shared informative words (a name and a figure, a rare verb and its
     # object) are strong evidence: such pairs link at a lower similarity.
-    linked = (similarity >= threshold) | ((shared >= 2) & (similarity >= threshold - corroborated_slack))
+    linked = (similarity >= threshold) | (
+        (shared >= 2) & (similarity >= threshold - corroborated_slack)
+    )
     linked &= article_of[:, None] != article_of[None, :]  # a point draws on other articles
 
     source_of = np.array([groups[i] for i in article_of])
@@ -217,9 +221,14 @@ def align(
         best_per_article: dict[int, int] = {}
         for j in np.flatnonzero(linked[centre] & ~covered):
             a = int(article_of[j])
-            if a not in best_per_article or similarity[centre, j] > similarity[centre, best_per_article[a]]:
+            if (
+                a not in best_per_article
+                or similarity[centre, j] > similarity[centre, best_per_article[a]]
+            ):
                 best_per_article[a] = int(j)
-        group = [centre] + sorted(best_per_article.values(), key=lambda j: (article_of[j], cands[j].sentence.span.start))
+        group = [centre] + sorted(
+            best_per_article.values(), key=lambda j: (article_of[j], cands[j].sentence.span.start)
+        )
         covered[group] = True
         # A long sentence can carry several points: outlets whose matching sentence already
         # anchors another point still support this one (cited, but not re-anchored).

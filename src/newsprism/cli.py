@@ -34,7 +34,8 @@ class Format(str, Enum):
 
 
 PathsArg = Annotated[
-    list[Path], typer.Argument(help="Article files or folders (read recursively).", show_default=False)
+    list[Path],
+    typer.Argument(help="Article files or folders (read recursively).", show_default=False),
 ]
 WordsOpt = Annotated[int, typer.Option("--words", "-w", min=10, help="Word budget of the brief.")]
 
@@ -44,7 +45,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _progress_brief(paths: list[Path], config: Config):  # noqa: ANN202 - returns a Brief
+def _progress_brief(paths: list[Path], config: Config):
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from newsprism import pipeline

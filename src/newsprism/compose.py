@@ -95,7 +95,10 @@ def select(
         length = len(point.text.split())
         if used + length > words:
             continue
-        if chosen_reps and float(alignment.similarity[rep, chosen_reps].max()) >= redundancy_threshold:
+        if (
+            chosen_reps
+            and float(alignment.similarity[rep, chosen_reps].max()) >= redundancy_threshold
+        ):
             continue
         # Same evidence, same point: most of its sentences already back a chosen point.
         if len(cited.intersection(point.citations)) * 2 > len(point.citations):

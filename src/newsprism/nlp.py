@@ -109,7 +109,9 @@ def annotate(
     sentences: list[list[Sentence]] = [[] for _ in articles]
     done: list[Article] = [replace(a, sentences=()) for a in articles]
     docs = nlp.pipe((job[3] for job in jobs), batch_size=batch_size)
-    for position, ((a_index, p_index, offset, _para), doc) in enumerate(zip(jobs, docs, strict=True)):
+    for position, ((a_index, p_index, offset, _para), doc) in enumerate(
+        zip(jobs, docs, strict=True)
+    ):
         article = articles[a_index]
         parsed[a_index].append(ParsedParagraph(offset, doc))
         sentences[a_index].extend(_paragraph_sentences(article.id, doc, offset, p_index))

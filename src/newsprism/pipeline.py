@@ -43,7 +43,7 @@ class Timings:
             return fn(*args, **kwargs)
         except NewsprismError:
             raise
-        except Exception as error:  # noqa: BLE001 - wrapped with the stage's name
+        except Exception as error:
             raise StageError(stage, error) from error
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
@@ -169,7 +169,10 @@ def build_story(
 
 
 def brief_paths(
-    paths: Sequence[str | Path], config: Config = DEFAULT_CONFIG, *, progress: Progress | None = None
+    paths: Sequence[str | Path],
+    config: Config = DEFAULT_CONFIG,
+    *,
+    progress: Progress | None = None,
 ) -> Brief:
     """Read the given files/folders as one story and compose its brief."""
     timings = Timings()
@@ -196,7 +199,9 @@ def summary_text(brief: Brief, words: int) -> str:
     return "\n".join(out)
 
 
-def articles_from_documents(documents: Sequence[dict[str, Any]], story_id: str = "") -> list[Article]:
+def articles_from_documents(
+    documents: Sequence[dict[str, Any]], story_id: str = ""
+) -> list[Article]:
     """Articles from the shared multi-document schema's ``documents[]`` items."""
     from newsprism.ingest.jsonfmt import read_record
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -44,7 +45,7 @@ def _segments(article: Article, spans: list[Span]) -> list[Segment]:
         cuts.update((span.start, span.end))
     bounds = sorted(cuts)
     out: list[Segment] = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in pairwise(bounds):
         covering = tuple(cite_id(s) for s in spans if s.start <= start and end <= s.end)
         out.append(Segment(article.text[start:end], covering))
     return out

@@ -70,7 +70,9 @@ def render_markdown(brief: Brief) -> str:
             aliases = [a for a in entity.aliases if a != entity.name][:4]
             extra = f" — {roles}" if roles else ""
             also = f" (also: {', '.join(aliases)})" if aliases else ""
-            lines.append(f"- **{entity.name}** ({entity.kind}, {entity.mentions} mentions){extra}{also}")
+            lines.append(
+                f"- **{entity.name}** ({entity.kind}, {entity.mentions} mentions){extra}{also}"
+            )
     if story.timeline:
         lines += ["", "## Timeline", ""]
         for event in story.timeline:
