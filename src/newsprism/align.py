@@ -24,6 +24,7 @@ from newsprism.model import Article, Point, Sentence
 logger = logging.getLogger(__name__)
 
 MIN_POINT_WORDS = 6
+CORROBORATED_SLACK = 0.08  # pairs sharing 2+ informative words link this much lower
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
 
 
@@ -45,6 +46,7 @@ class Alignment:
     candidates: tuple[Candidate, ...]
     embeddings: np.ndarray  # one row per candidate, L2-normalised
     similarity: np.ndarray  # blended candidate x candidate similarity
+    shared: np.ndarray  # informative words each pair of candidates shares
     source_of_article: tuple[int, ...]  # independent-source group of each article
 
 
@@ -173,7 +175,7 @@ def align(
     threshold: float = 0.55,
     unshared_penalty: float = 0.15,
     lexical_bonus: float = 0.3,
-    corroborated_slack: float = 0.08,
+    corroborated_slack: float = CORROBORATED_SLACK,
 ) -> Alignment:
     """Cluster candidate sentences into points.
 
@@ -193,7 +195,7 @@ def align(
     n = len(cands)
     if n == 0:
         empty = np.zeros((0, 0), dtype=np.float32)
-        return Alignment((), (), (), embeddings, empty, groups)
+        return Alignment((), (), (), embeddings, empty, empty.astype(np.int32), groups)
     dense = np.clip(embeddings @ embeddings.T, -1.0, 1.0)
     texts = [c.sentence.text for c in cands]
     shared = informative_overlap(texts)
@@ -215,6 +217,7 @@ def align(
     points: list[Point] = []
     members: list[tuple[int, ...]] = []
     covered = np.zeros(n, dtype=bool)
+    used_reps: set[int] = set()  # a sentence stands for one point only
     for centre in order:
         if covered[centre]:
             continue
@@ -233,7 +236,10 @@ def align(
         # A long sentence can carry several points: outlets whose matching sentence already
         # anchors another point still support this one (cited, but not re-anchored).
         supporting = _supporting(centre, group, linked, similarity, article_of)
-        rep = _representative(group, supporting, similarity, cands)
+        rep = _representative(
+            group, [j for j in supporting if j not in used_reps], similarity, cands
+        )
+        used_reps.add(rep)
         cited = [rep] + [i for i in group + supporting if i != rep]
         outlets = sorted({articles[article_of[i]].outlet for i in cited})
         points.append(
@@ -246,7 +252,9 @@ def align(
         )
         members.append(tuple(cited))
     logger.debug("aligned %d sentences into %d points", n, len(points))
-    return Alignment(tuple(points), tuple(members), tuple(cands), embeddings, similarity, groups)
+    return Alignment(
+        tuple(points), tuple(members), tuple(cands), embeddings, similarity, shared, groups
+    )
 
 
 def _supporting(

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from newsprism.align import Alignment
+from newsprism.align import CORROBORATED_SLACK, Alignment
 from newsprism.model import Article, Point, Span, UniqueReport
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,22 @@ CENTRALITY_WEIGHT = 1.2
 POSITION_WEIGHT = 0.35
 
 
+def agreement(alignment: Alignment, members: Sequence[int]) -> float:
+    """Support weighted by how closely each independent source matches the point: 1 for
+    the point's own source plus, for every other source, its best member's similarity to
+    the representative. Tight paraphrases count fully; loose topical matches count less.
+    """
+    rep = members[0]
+    source_of = alignment.source_of_article
+    own = source_of[alignment.candidates[rep].article_index]
+    best: dict[int, float] = {}
+    for i in members[1:]:
+        source = source_of[alignment.candidates[i].article_index]
+        if source != own:
+            best[source] = max(best.get(source, 0.0), float(alignment.similarity[rep, i]))
+    return 1.0 + sum(min(1.0, max(0.0, v)) for v in best.values())
+
+
 def score_points(alignment: Alignment) -> tuple[Point, ...]:
     """Points with ``score`` set, most important first."""
     if not alignment.points:
@@ -35,14 +51,16 @@ def score_points(alignment: Alignment) -> tuple[Point, ...]:
     centroid = alignment.embeddings.mean(axis=0)
     norm = float(np.linalg.norm(centroid)) or 1.0
     centrality = alignment.embeddings @ (centroid / norm)
-    max_support = max(p.support for p in alignment.points)
+    strengths = [agreement(alignment, members) for members in alignment.members]
+    top = math.log1p(max(strengths))
     scored: list[Point] = []
-    for point, members in zip(alignment.points, alignment.members, strict=True):
+    for point, members, strength in zip(
+        alignment.points, alignment.members, strengths, strict=True
+    ):
         rep = members[0]
         lead = min(alignment.candidates[i].position for i in members)
-        support = math.log1p(point.support) / math.log1p(max(1, max_support))
         score = (
-            SUPPORT_WEIGHT * support
+            SUPPORT_WEIGHT * math.log1p(strength) / top
             + CENTRALITY_WEIGHT * float(centrality[rep])
             + POSITION_WEIGHT * (1.0 - lead)
             - LENGTH_PENALTY * max(0, len(point.text.split()) - CONCISE_WORDS)
@@ -95,10 +113,7 @@ def select(
         length = len(point.text.split())
         if used + length > words:
             continue
-        if (
-            chosen_reps
-            and float(alignment.similarity[rep, chosen_reps].max()) >= redundancy_threshold
-        ):
+        if chosen_reps and _redundant(alignment, rep, chosen_reps, redundancy_threshold):
             continue
         # Same evidence, same point: most of its sentences already back a chosen point.
         if len(cited.intersection(point.citations)) * 2 > len(point.citations):
@@ -108,6 +123,16 @@ def select(
         cited.update(point.citations)
         used += length
     return tuple(chosen)
+
+
+def _redundant(alignment: Alignment, rep: int, chosen: list[int], threshold: float) -> bool:
+    """Near-duplicate of a chosen point: similar enough, or a little less similar but
+    sharing two or more informative words (the same rule that links sentences)."""
+    similarity = alignment.similarity[rep, chosen]
+    corroborated = (alignment.shared[rep, chosen] >= 2) & (
+        similarity >= threshold - CORROBORATED_SLACK
+    )
+    return bool((similarity >= threshold).any() or corroborated.any())
 
 
 def unique_reports(

