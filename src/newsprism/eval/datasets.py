@@ -121,14 +121,9 @@ def load_stories(path: str | Path) -> list[EvalStory]:
     seen: dict[str, int] = {}
     for number, record in _json_lines(path, _SCHEMA_HINT):
         where = f"{path}:{number}"
-        story_id = _require_str(record, "id", where, _SCHEMA_HINT)
-        if story_id in seen:
-            raise InputError(
-                where,
-                f"story id {story_id!r} already used on line {seen[story_id]}",
-                "Give every story a unique id",
-            )
-        seen[story_id] = number
+        story_id = _unique_id(
+            record, seen, number, where, _SCHEMA_HINT, "Give every story a unique id"
+        )
         documents = record.get("documents")
         if not isinstance(documents, list) or not documents:
             raise InputError(where, "'documents' is missing or empty", _SCHEMA_HINT)
@@ -148,6 +143,17 @@ def load_stories(path: str | Path) -> list[EvalStory]:
         raise InputError(str(path), "the file holds no stories", _SCHEMA_HINT)
     logger.debug("loaded %d stories from %s", len(stories), path)
     return stories
+
+
+def _unique_id(
+    record: dict[str, Any], seen: dict[str, int], number: int, where: str, hint: str, fix: str
+) -> str:
+    """The record's story id, which no earlier line may have used."""
+    story_id = _require_str(record, "id", where, hint)
+    if story_id in seen:
+        raise InputError(where, f"story id {story_id!r} already used on line {seen[story_id]}", fix)
+    seen[story_id] = number
+    return story_id
 
 
 def load_peers(path: str | Path) -> dict[str, dict[str, str]]:
@@ -171,14 +177,7 @@ def load_peers(path: str | Path) -> dict[str, dict[str, str]]:
     seen: dict[str, int] = {}
     for number, record in _json_lines(path, _PEERS_HINT):
         where = f"{path}:{number}"
-        story_id = _require_str(record, "id", where, _PEERS_HINT)
-        if story_id in seen:
-            raise InputError(
-                where,
-                f"story id {story_id!r} already used on line {seen[story_id]}",
-                "Keep one line per story",
-            )
-        seen[story_id] = number
+        story_id = _unique_id(record, seen, number, where, _PEERS_HINT, "Keep one line per story")
         systems = record.get("systems")
         if not isinstance(systems, dict) or not systems:
             raise InputError(where, "'systems' is missing or not a non-empty object", _PEERS_HINT)
