@@ -157,10 +157,41 @@ def eval_summaries(
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
-        out = Console()
-        if not out.is_terminal:  # pipes and files get the whole table, not a cropped one
-            out = Console(width=160)
-        out.print(format_table(report))
+        _wide_console().print(format_table(report))
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    dataset: Annotated[Path, typer.Argument(help="PolNeAR-format JSONL (attributions annotated).")],
+    limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Quote extraction P/R/F1 (exact and overlap, all and direct) and speaker accuracy."""
+    from rich.progress import Progress
+
+    from newsprism.errors import NewsprismError
+    from newsprism.eval.quotes import evaluate_quotes
+    from newsprism.eval.quotes import format_table as quote_table
+
+    try:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("scoring quotes", total=None)
+
+            def note(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = evaluate_quotes(dataset, limit=limit, progress=note)
+    except NewsprismError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        _wide_console().print(quote_table(report))
+
+
+def _wide_console() -> Console:
+    out = Console()
+    return out if out.is_terminal else Console(width=160)  # pipes get the whole table
 
 
 @app.callback(invoke_without_command=True)

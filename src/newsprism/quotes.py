@@ -319,12 +319,16 @@ def _is_heading(doc: Doc) -> bool:
     return len(list(doc.sents)) == 1 and len(text.split()) <= 14 and not _TERMINAL.search(text)
 
 
-def extract_quotes(article: Article, paragraphs: Sequence[ParsedParagraph]) -> tuple[Quote, ...]:
-    """The direct quotations of one article, with speakers and speech-verb cues.
+def extract_quotes(
+    article: Article, paragraphs: Sequence[ParsedParagraph], *, indirect: bool = False
+) -> tuple[Quote, ...]:
+    """The quotations of one article, with speakers and speech-verb cues.
 
     Args:
         article: the article (its ``text`` is what every span indexes).
         paragraphs: its parsed paragraphs (``Annotation.docs[article.id]``).
+        indirect: also return reported speech (``Quote(direct=False)``, see
+            :func:`reported_speech`); off by default, direct quotations only.
 
     Returns:
         Quotes in text order. ``Quote.text`` always equals the article text at
@@ -389,6 +393,9 @@ def extract_quotes(article: Article, paragraphs: Sequence[ParsedParagraph]) -> t
                 earlier.append(attribution)
                 last_in_paragraph[p_index] = attribution
     _attribute_forward(quotes, pending_forward, ctx)
+    if indirect:
+        quotes.extend(_reported_speech(ctx, quotes))
+        quotes.sort(key=lambda q: (q.span.start, q.span.end))
     logger.debug("%s: %d quotes", article.id, len(quotes))
     return tuple(quotes)
 
@@ -490,6 +497,269 @@ def _colon_lead_in(ctx: _Context, p_index: int, quotation: Quotation) -> _Attrib
     if len(named) != 1:
         return None
     return next(iter(named.values()))
+
+
+# --------------------------------------------------------------------------------------
+# 2b. Reported (indirect) speech
+
+#: Verbs whose clausal complement reports what someone said, wrote, thought or found
+#: ("Ryabkov said that ...", "polls show Clinton ahead"); on top of SPEECH_VERBS.
+REPORTING_VERBS = SPEECH_VERBS | frozenset(
+    [
+        "report",
+        "show",
+        "find",
+        "reveal",
+        "indicate",
+        "think",
+        "believe",
+        "hope",
+        "fear",
+        "expect",
+        "know",
+        "learn",
+        "estimate",
+        "signal",
+        "point",
+        "hint",
+        "insist",
+        "boast",
+        "brag",
+        "allege",
+        "charge",
+        "counter",
+        "proclaim",
+        "pledge",
+        "worry",
+        "feel",
+        "mention",
+        "recount",
+        "disclose",
+        "predict",
+        "guarantee",
+        "assure",
+        "inform",
+        "remind",
+        "convince",
+        "persuade",
+        "contend",
+        "speculate",
+        "imply",
+        "reason",
+        "figure",
+        "conclude",
+        "decide",
+        "read",
+    ]
+)
+
+#: Verbs whose infinitive complement states an intention or demand someone voiced
+#: ("pledged to enact judicial reform", "urged voters to turn away from Trump").
+INTENT_VERBS = frozenset(
+    [
+        "pledge",
+        "promise",
+        "vow",
+        "plan",
+        "refuse",
+        "want",
+        "urge",
+        "threaten",
+        "decline",
+        "hope",
+        "seek",
+        "intend",
+        "ask",
+        "call",
+        "vow",
+        "demand",
+        "offer",
+        "propose",
+        "warn",
+        "encourage",
+        "push",
+        "press",
+        "agree",
+    ]
+)
+
+#: Verbs whose object is the content of a stance or statement ("criticized Clinton for
+#: accepting donations", "called the agreement “an historic step forward”").
+OBJECT_VERBS = frozenset(
+    [
+        "criticize",
+        "criticise",
+        "slam",
+        "decry",
+        "bemoan",
+        "blast",
+        "praise",
+        "accuse",
+        "blame",
+        "deny",
+        "defend",
+        "tout",
+        "call",
+        "describe",
+        "dismiss",
+        "reject",
+        "condemn",
+        "question",
+        "announce",
+        "acknowledge",
+        "admit",
+        "cite",
+        "repeat",
+        "reiterate",
+        "echo",
+        "applaud",
+        "laud",
+        "hail",
+        "welcome",
+        "mock",
+        "attack",
+        "lament",
+        "predict",
+        "promise",
+        "pledge",
+        "vow",
+        "propose",
+        "demand",
+        "oppose",
+        "support",
+        "endorse",
+        "urge",
+        "dispute",
+        "challenge",
+        "characterize",
+        "characterise",
+        "label",
+        "brand",
+        "dub",
+    ]
+)
+_OBJECT_DEPS = frozenset({"dobj", "oprd", "prep", "xcomp", "ccomp", "dative", "advmod", "acomp"})
+
+#: Reported contents shorter than this (in words) are too thin to be worth a ledger line.
+MIN_REPORTED_WORDS = 3
+
+_EDGE_PUNCT = " \t\n,;:.!?—–-\"'“”‘’()[]"
+
+
+def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def _reported_speech(ctx: _Context, direct: Sequence[Quote]) -> list[Quote]:
+    """Reported speech of every paragraph: "X said (that) ...", "according to X, ...".
+
+    The content is the clausal complement of the cue verb (its ``ccomp`` subtree, with
+    "that"), trimmed of punctuation and quotation marks at its edges; the cue is the verb
+    (or "according to"); the speaker comes from the verb's subject as for direct quotes.
+    A complement that lies inside a direct quotation is left to the direct quote; one
+    that holds a partial quotation ("said he is “on pace”") is kept beside it, with the
+    same cue.
+    """
+    text = ctx.article.text
+    direct_spans = [(q.span.start, q.span.end) for q in direct if q.direct]
+    out: list[Quote] = []
+    seen: set[tuple[int, int]] = set()
+    for p_index, para in enumerate(ctx.paragraphs):
+        if para.heading:
+            continue
+        doc = para.doc
+        for token in doc:
+            if para.inside_quote(token.idx):
+                continue
+            found = _complement(token, para)
+            if found is None:
+                continue
+            pieces, cue_tokens, speaker_token = found
+            for lo, hi in pieces:
+                start, end = _trimmed_span(text, para.offset + lo, para.offset + hi)
+                if len(_WORDS.findall(text[start:end])) < MIN_REPORTED_WORDS:
+                    continue
+                if (start, end) in seen or any(s <= start and end <= e for s, e in direct_spans):
+                    continue
+                seen.add((start, end))
+                cue = Span(
+                    ctx.article.id,
+                    para.offset + cue_tokens[0].idx,
+                    para.offset + cue_tokens[-1].idx + len(cue_tokens[-1].text),
+                )
+                if speaker_token is not None:
+                    speaker = _resolve(ctx, p_index, speaker_token) or Speaker(None)
+                else:
+                    speaker = _best_of(ctx, p_index, [token], governed=True).speaker
+                out.append(
+                    Quote(
+                        Span(ctx.article.id, start, end),
+                        text[start:end],
+                        speaker,
+                        direct=False,
+                        cue=cue,
+                    )
+                )
+    return out
+
+
+def _complement(
+    token: Token, para: _Paragraph
+) -> tuple[list[tuple[int, int]], list[Token], Token | None] | None:
+    """``(content character ranges, cue tokens, speaker token or None)`` of a cue token.
+
+    Character ranges are relative to the paragraph; ``None`` speaker token means "the
+    subject of the cue verb".
+    """
+    doc = token.doc
+    if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+        to = doc[token.i + 1]
+        sources = [c for c in to.children if c.dep_ == "pobj"]
+        if not sources:
+            return None
+        phrase = list(token.subtree) if token.head.i != token.i else [token, *to.subtree]
+        lo = min(t.i for t in phrase + [to, *to.subtree])
+        hi = max(t.i for t in phrase + [to, *to.subtree])
+        sentence = token.sent
+        pieces = []
+        if lo > sentence.start:
+            pieces.append((sentence.start_char, doc[lo - 1].idx + len(doc[lo - 1].text)))
+        if hi + 1 < sentence.end:
+            pieces.append((doc[hi + 1].idx, sentence.end_char))
+        return pieces, [token, to], sources[0]
+    if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in REPORTING_VERBS:
+        return None
+    lemma = token.lemma_.lower()
+    comps = [c for c in token.children if c.dep_ == "ccomp" and not para.inside_quote(c.idx)]
+    if not comps and lemma in INTENT_VERBS:
+        comps = [
+            c
+            for c in token.children
+            if c.dep_ == "xcomp"
+            and c.i > token.i
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        ]
+    if comps:
+        tokens = list(comps[0].subtree)
+        lo, hi = tokens[0], tokens[-1]
+        return [(lo.idx, hi.idx + len(hi.text))], [token], None
+    if lemma not in OBJECT_VERBS or not any(c.dep_ == "dobj" for c in token.children):
+        return None
+    # the verb's right-hand dependents from its object on, up to a clause boundary
+    right = []
+    for child in token.rights:
+        if child.dep_ not in _OBJECT_DEPS:
+            break
+        right.append(child)
+    if not right or right[0].dep_ not in {"dobj", "dative"}:
+        return None
+    lo = min(t.i for t in right[0].subtree)
+    hi = max(t.i for t in right[-1].subtree)
+    return [(doc[lo].idx, doc[hi].idx + len(doc[hi].text))], [token], None
 
 
 def _is_cue(token: Token, para: _Paragraph, quotation: Quotation | None = None) -> bool:
