@@ -36,3 +36,23 @@ def test_multiling_floors(multiling):
     assert ours["rouge1_recall"] >= 0.455
     assert ours["rouge2_recall"] >= 0.156
     assert ours["words"] <= 250
+
+
+@pytest.fixture(scope="module")
+def multinews():
+    dataset = shared_path("multinews", "multinews_validation_sample250.jsonl")
+    return evaluate(dataset, documents_summarizer(summarize_documents), words=250).rows
+
+
+def test_multinews_rouge2_beats_lexrank(multinews):
+    ours = multinews["newsprism"]
+    assert ours["failures"] == 0
+    assert ours["rouge2_recall"] > multinews["LexRank"]["rouge2_recall"]
+    assert ours["rouge2_f1"] > multinews["LexRank"]["rouge2_f1"]
+
+
+def test_multinews_floors(multinews):
+    ours = multinews["newsprism"]
+    assert ours["rouge1_recall"] >= 0.48
+    assert ours["rouge2_recall"] >= 0.160
+    assert ours["words"] <= 250
