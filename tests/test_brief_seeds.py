@@ -100,3 +100,17 @@ def test_unique_reports_have_single_outlets(seeds_brief):
     assert seeds_brief["unique"]
     for report in seeds_brief["unique"]:
         assert report["outlet"] in seeds_brief["outlets"]
+
+
+def test_troop_count_divergence_and_timeline_order(seeds_brief):
+    doc = seeds_brief
+    troops = [d for d in doc["divergences"] if "troop" in d["question"].lower()]
+    assert troops and troops[0]["conflict"]
+    values = {a["value"] for a in troops[0]["answers"]}
+    assert any("tens of thousands" in v for v in values) and any("100,000" in v for v in values)
+    for answer in troops[0]["answers"]:
+        assert _cited(doc, answer["citations"][0]) == answer["value"]
+    texts = [e["text"] for e in doc["timeline"]]
+    assert any("Brussels" in t for t in texts) and doc["timeline"][0]["date"] == "1997"
+    for event in doc["timeline"]:
+        assert all(_cited(doc, c) for c in event["citations"])

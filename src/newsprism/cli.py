@@ -51,7 +51,18 @@ def _progress_brief(paths: list[Path], config: Config):
     from newsprism import pipeline
     from newsprism.errors import NewsprismError
 
-    stages = ["read", "clean", "annotate", "embed", "align", "quotes", "entities", "compose"]
+    stages = [
+        "read",
+        "clean",
+        "annotate",
+        "embed",
+        "align",
+        "quotes",
+        "entities",
+        "divergences",
+        "timeline",
+        "compose",
+    ]
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -82,10 +82,12 @@ def build_story(
     from newsprism import align as align_stage
     from newsprism import compose
     from newsprism.clean import clean_articles
+    from newsprism.divergence import extract_quantities, quantity_divergences
     from newsprism.embed import get_embedder
     from newsprism.entities import build_roster
     from newsprism.nlp import annotate
     from newsprism.quotes import extract_quotes, group_quotes
+    from newsprism.timeline import build_timeline
 
     timings = timings or Timings()
     note = progress or (lambda _stage: None)
@@ -140,6 +142,15 @@ def build_story(
     note("entities")
     all_quotes = [q for qs in quotes_by_article.values() for q in qs]
     entities = timings.run("entities", build_roster, annotated, all_quotes, docs=annotation.docs)
+    note("divergences")
+
+    def _divergences() -> Any:
+        quantities = {a.id: extract_quantities(a, annotation.docs[a.id]) for a in annotated}
+        return quantity_divergences(annotated, quantities)
+
+    divergences = timings.run("divergences", _divergences)
+    note("timeline")
+    timeline = timings.run("timeline", build_timeline, annotated, annotation.docs)
     note("compose")
 
     def _compose() -> tuple[Any, Any, Any]:
@@ -156,6 +167,8 @@ def build_story(
         points=ranked,
         quotes=quote_groups,
         entities=entities,
+        divergences=divergences,
+        timeline=timeline,
         skipped=tuple(skipped),
     )
     brief = Brief(

@@ -57,7 +57,8 @@ def render_markdown(brief: Brief) -> str:
     if story.divergences:
         lines += ["", "## Where outlets differ", ""]
         for divergence in story.divergences:
-            lines.append(f"- **{divergence.question}**")
+            verdict = "outlets disagree" if divergence.conflict else "compatible wordings"
+            lines.append(f"- **{divergence.question}** ({verdict})")
             for answer in divergence.answers:
                 lines.append(
                     f"  - {answer.outlet}: {_one_line(answer.text)} {_cite(answer.citations, labels)}"

@@ -1,0 +1,529 @@
+"""Quantities and where outlets state them differently.
+
+:func:`extract_quantities` reads the numbers an article states ("some 100,000 Russian
+troops", "tens of thousands of troops", "more than 50 BTGs", "eight hours of talks",
+"$1.5 billion", "20%") from the spaCy parse, each with its exact span, its value as an
+interval, its approximation qualifier, its unit and the thing counted (the head noun).
+
+:func:`quantity_divergences` aligns the quantities of a story's outlets by what they
+count and reports every group that the outlets state differently. Interval reasoning
+decides whether the wordings conflict: "100,000" and "100,000 plus" overlap (agreement,
+``conflict=False``), "100,000" and "tens of thousands" (20,000 to 99,999) do not.
+
+Dates and clock times are not quantities here; :mod:`newsprism.timeline` reads them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsprism.model import Article, Divergence, DivergenceAnswer, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from newsprism.nlp import ParsedParagraph
+
+logger = logging.getLogger(__name__)
+
+# Number words spaCy's ``like_num`` recognises but does not give a value for.
+_UNITS = {
+    "zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE_ABBREV = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
+# "tens of thousands": a plural multiplier names an order of magnitude, not a number.
+_VAGUE = {"tens": 10, "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1e3,
+          "millions": 1e6, "billions": 1e9}  # fmt: skip
+_VAGUE_SCALES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
+
+# Qualifiers before the number, longest first, mapped to the canonical qualifier.
+_QUALIFIERS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("more", "than"), "more than"),
+    (("upwards", "of"), "more than"),
+    (("in", "excess", "of"), "more than"),
+    (("at", "least"), "at least"),
+    (("fewer", "than"), "less than"),
+    (("less", "than"), "less than"),
+    (("up", "to"), "up to"),
+    (("as", "many", "as"), "up to"),
+    (("close", "to"), "nearly"),
+    (("just", "under"), "nearly"),
+    (("an", "estimated"), "about"),
+    (("over",), "more than"),
+    (("nearly",), "nearly"),
+    (("almost",), "nearly"),
+    (("about",), "about"),
+    (("around",), "about"),
+    (("roughly",), "about"),
+    (("approximately",), "about"),
+    (("some",), "about"),
+    (("estimated",), "about"),
+    (("under",), "less than"),
+)
+_APPROX_SLACK = 0.15  # "about 100,000" is read as 85,000..115,000
+
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY"}
+_CURRENCY_WORDS = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "rouble": "RUB",
+                   "ruble": "RUB", "yen": "JPY", "hryvnia": "UAH"}  # fmt: skip
+_MEASURE_UNITS = {
+    "second", "minute", "hour", "day", "week", "month", "year", "decade", "century",
+    "mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "inch",
+    "kilogram", "kg", "tonne", "ton", "pound", "litre", "liter", "barrel", "acre", "hectare",
+}  # fmt: skip
+_DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade"}
+
+# The same thing counted under different names (canonical name first).
+_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("troop", "soldier", "serviceman", "servicemen", "force", "personnel", "military"),
+    ("people", "person", "civilian", "resident", "citizen"),
+    ("death", "dead", "fatality", "casualty", "killed"),
+    ("mile",),
+    ("kilometre", "kilometer", "km"),
+)
+_CANONICAL = {word: group[0] for group in _SYNONYMS for word in group}
+_STOP_CONTEXT = {"be", "have", "say", "do", "the", "a", "an", "of", "and", "to", "in", "on"}
+_SKIP_BEFORE_HEAD = {"ADJ", "NUM", "ADV", "PUNCT", "DET"}
+_HEAD_WINDOW = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """One number an article states, as printed and as an interval.
+
+    Attributes:
+        span: the number phrase as printed ("some 100,000", "tens of thousands", "$1.5
+            billion", "20%"), qualifier and currency or percent sign included, the
+            counted noun excluded.
+        text: ``article.text[span.start:span.end]``.
+        value: the number stated (``None`` for vague magnitudes such as "tens of thousands").
+        low: the smallest value the wording allows.
+        high: the largest value it allows (``math.inf`` for "more than", "plus").
+        approx: "about", "more than", "at least", "nearly", "up to", "less than", "plus",
+            or the vague magnitude ("tens of", "hundreds of", ...), else ``None``.
+        unit: "USD"/"EUR"/..., "%", or a measure ("mile", "hour"); ``None`` for counts.
+        head: lemma of the thing counted ("troop", "people", "hour", "BTG"), or ``None``.
+        head_span: where the counted noun is printed.
+        sentence: the sentence that states it.
+    """
+
+    span: Span
+    text: str
+    value: float | None
+    low: float
+    high: float
+    approx: str | None
+    unit: str | None
+    head: str | None
+    head_span: Span | None
+    sentence: Span
+
+    @property
+    def kind(self) -> str:
+        """ "money", "percent", "duration", "measure" or "count"."""
+        if self.unit == "%":
+            return "percent"
+        if self.unit and self.unit.isupper():
+            return "money"
+        if self.unit in _DURATION_UNITS:
+            return "duration"
+        return "measure" if self.unit else "count"
+
+    @property
+    def canonical_head(self) -> str | None:
+        """The head with synonyms folded ("soldier" -> "troop")."""
+        if self.head is None:
+            return None
+        return _CANONICAL.get(self.head, self.head)
+
+
+def _word_value(token: Token) -> float | None:
+    """The value of one number token ("100,000", "1.5", "eight", "million")."""
+    text = token.text.lower().replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    if text in _UNITS:
+        return float(_UNITS[text])
+    if text in _SCALES:
+        return _SCALES[text]
+    return None
+
+
+def _is_number(token: Token) -> bool:
+    low = token.text.lower()
+    if low in ("a", "an"):
+        return False  # only a number before a scale word ("a hundred"), checked by caller
+    return (token.like_num or low in _UNITS or low in _SCALES) and _word_value(token) is not None
+
+
+def _combine(values: Sequence[float], words: Sequence[str]) -> float:
+    """Fold "two hundred thousand" / "1.5 million" into one value."""
+    total = 0.0
+    current = 0.0
+    for value, word in zip(values, words, strict=True):
+        if word in _SCALES or word in _SCALE_ABBREV:
+            scale = _SCALES.get(word) or _SCALE_ABBREV[word]
+            current = (current or 1.0) * scale
+            if scale >= 1e3:
+                total += current
+                current = 0.0
+        else:
+            current += value
+    return total + current
+
+
+def _excluded(token: Token) -> bool:
+    """Numbers that belong to dates, clock times, ordinals or names are not quantities."""
+    if token.ent_type_ in ("ORDINAL", "PERSON", "ORG", "GPE", "LAW", "PRODUCT", "EVENT"):
+        return True
+    if token.ent_type_ in ("DATE", "TIME"):
+        # "eight hours", "eight years" are durations: the entity ends in a duration unit
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        return following is None or following.lemma_.lower() not in _DURATION_UNITS
+    return False
+
+
+def _qualifier(doc: Doc, start: int) -> tuple[str | None, int]:
+    """The approximation qualifier ending just before token ``start`` and its first token."""
+    for words, canonical in _QUALIFIERS:
+        n = len(words)
+        if start - n < 0:
+            continue
+        if tuple(t.lower_ for t in doc[start - n : start]) == words:
+            return canonical, start - n
+    return None, start
+
+
+def _head(doc: Doc, end: int, *, of: bool = False) -> Token | None:
+    """The counted noun after the number phrase: "100,000 Russian troops" -> troops.
+
+    ``of``: the phrase is a vague magnitude ("tens of thousands of troops"), whose
+    counted noun follows "of".
+    """
+    if of and end < len(doc) and doc[end].lower_ == "of":
+        end += 1
+    for token in doc[end : min(len(doc), end + _HEAD_WINDOW)]:
+        if token.lower_ in ("plus", "-", "+", "strong"):
+            continue
+        if token.pos_ in ("NOUN", "PROPN"):
+            if token.ent_type_ in ("GPE", "NORP") or token.dep_ == "compound":
+                continue  # "Russian", "U.S.": a modifier of the counted noun
+            return token
+        if token.pos_ not in _SKIP_BEFORE_HEAD:
+            return None
+    return None
+
+
+def _lemma(token: Token) -> str:
+    text = token.text
+    if len(text) > 2 and text[:-1].isupper() and text.endswith("s"):
+        return text[:-1]  # "BTGs" -> "BTG": acronyms keep their case
+    if text.isupper() and len(text) > 1:
+        return text
+    return token.lemma_.lower()
+
+
+def _sentence_span(article: Article, start: int, end: int, token: Token, offset: int) -> Span:
+    for sentence in article.sentences:
+        if sentence.span.start <= start and end <= sentence.span.end:
+            return sentence.span
+    sent = token.sent
+    return Span(article.id, offset + sent.start_char, offset + sent.end_char)
+
+
+def _interval(value: float, approx: str | None) -> tuple[float, float]:
+    if approx == "about":
+        return value * (1 - _APPROX_SLACK), value * (1 + _APPROX_SLACK)
+    if approx in ("more than", "at least", "plus"):
+        return value, math.inf
+    if approx == "nearly":
+        return value * (1 - _APPROX_SLACK), value
+    if approx in ("up to", "less than"):
+        return 0.0, value
+    return value, value
+
+
+def _paragraph_quantities(article: Article, para: ParsedParagraph) -> list[Quantity]:
+    doc = para.doc
+    out: list[Quantity] = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        vague = token.lower_ in _VAGUE and token.tag_ == "NNS" and i + 1 < len(doc)
+        vague = vague and doc[i + 1].lower_ == "of"
+        if not vague and not (_is_number(token) and not _excluded(token)):
+            i += 1
+            continue
+        start = i
+        value: float | None
+        if vague:
+            magnitude = _VAGUE[token.lower_]
+            end = i + 1
+            scale_word = doc[i + 2].lower_ if i + 2 < len(doc) else ""
+            if scale_word in _VAGUE_SCALES:  # "tens of thousands"
+                magnitude *= _VAGUE_SCALES[scale_word]
+                end = i + 3
+            low, high = 2 * magnitude, 10 * magnitude - 1
+            approx: str | None = f"{token.lower_} of"
+            value = None
+        else:
+            end = i
+            values: list[float] = []
+            words: list[str] = []
+            while end < len(doc):
+                t = doc[end]
+                word = t.lower_
+                if end > start and word in ("a", "an"):
+                    break
+                if _is_number(t) or (end > start and word in _SCALE_ABBREV):
+                    values.append(_word_value(t) or 0.0)
+                    words.append(word.replace(",", ""))
+                    end += 1
+                elif word in ("and",) and end + 1 < len(doc) and doc[end + 1].lower_ in _UNITS:
+                    end += 1  # "one hundred and twenty"
+                else:
+                    break
+            if start > 0 and doc[start - 1].lower_ in ("a", "an") and words[0] in _SCALES:
+                start -= 1  # "a million people"
+            value = _combine(values, words)
+            approx = None
+            low = high = value
+        qualifier, start = _qualifier(doc, start)
+        approx = qualifier or approx
+        unit: str | None = None
+        # currency sign before, percent/currency word or "plus" after
+        if start > 0 and doc[start - 1].lower_ in _CURRENCY_SYMBOLS:
+            unit = _CURRENCY_SYMBOLS[doc[start - 1].lower_]
+            start -= 1
+            if start > 0 and doc[start - 1].lower_ in ("us", "u.s.") and unit == "USD":
+                start -= 1
+        if end < len(doc):
+            after = doc[end]
+            if after.text in ("%",) or after.lower_ in ("percent", "pct"):
+                unit, end = "%", end + 1
+            elif after.lower_ == "per" and end + 1 < len(doc) and doc[end + 1].lower_ == "cent":
+                unit, end = "%", end + 2
+            elif after.lemma_.lower() in _CURRENCY_WORDS and unit is None:
+                unit, end = _CURRENCY_WORDS[after.lemma_.lower()], end + 1
+        if end < len(doc) and doc[end].lower_ in ("plus", "+") and value is not None:
+            approx, end = "plus", end + 1
+        elif (
+            end + 1 < len(doc)
+            and doc[end].text == "-"
+            and doc[end + 1].lower_ == "plus"
+            and value is not None
+        ):
+            approx, end = "plus", end + 2
+        if value is not None:
+            low, high = _interval(value, approx)
+        head_token = _head(doc, end, of=vague)
+        head = _lemma(head_token) if head_token is not None else None
+        if unit is None and head is not None and head in _MEASURE_UNITS:
+            unit = "foot" if head == "feet" else head
+        span_start = para.offset + doc[start].idx
+        span_end = para.offset + doc[end - 1].idx + len(doc[end - 1].text)
+        head_span = (
+            Span(
+                article.id,
+                para.offset + head_token.idx,
+                para.offset + head_token.idx + len(head_token.text),
+            )
+            if head_token is not None
+            else None
+        )
+        out.append(
+            Quantity(
+                span=Span(article.id, span_start, span_end),
+                text=article.text[span_start:span_end],
+                value=value,
+                low=low,
+                high=high,
+                approx=approx,
+                unit=unit,
+                head=head,
+                head_span=head_span,
+                sentence=_sentence_span(article, span_start, span_end, doc[start], para.offset),
+            )
+        )
+        i = max(end, i + 1)
+    return out
+
+
+def extract_quantities(
+    article: Article, paragraphs: Sequence[ParsedParagraph]
+) -> tuple[Quantity, ...]:
+    """Every quantity the article states, in text order.
+
+    Args:
+        article: an annotated article (its sentences give the sentence spans).
+        paragraphs: its parsed paragraphs (``Annotation.docs[article.id]``).
+
+    Returns:
+        The quantities; each ``article.text[q.span.start:q.span.end] == q.text``.
+    """
+    out: list[Quantity] = []
+    for para in paragraphs:
+        out.extend(_paragraph_quantities(article, para))
+    logger.debug("%s: %d quantities", article.id, len(out))
+    return tuple(out)
+
+
+_CONTEXT_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+
+def _context(article: Article, quantity: Quantity) -> frozenset[str]:
+    """Content words of the stating sentence, to tell "13,000 people died" from
+    "300 people protested" when both count people."""
+    text = article.text[quantity.sentence.start : quantity.sentence.end].lower()
+    words = {w.rstrip("s’'") for w in _CONTEXT_WORD.findall(text) if len(w) > 3}
+    head = quantity.canonical_head or ""
+    return frozenset(w for w in words if w not in _STOP_CONTEXT and w != head.lower())
+
+
+def _compatible(a: Quantity, b: Quantity) -> bool:
+    return a.low <= b.high and b.low <= a.high
+
+
+def _wording(q: Quantity) -> tuple[float | None, float, float, str | None, str | None]:
+    return (q.value, q.low, q.high, q.approx, q.unit)
+
+
+MIN_SHARED_CONTEXT = 2
+
+
+def _counts_several_things(group: Sequence[tuple[Article, Quantity, frozenset[str]]]) -> bool:
+    """One outlet giving incompatible numbers for the group ("18,700 feet", "26,291
+    feet"): the group mixes several things counted alike, so comparing is unsafe."""
+    by_outlet: dict[str, list[Quantity]] = {}
+    for article, q, _c in group:
+        by_outlet.setdefault(article.outlet, []).append(q)
+    return any(
+        not _compatible(a, b) for qs in by_outlet.values() for a in qs for b in qs if a is not b
+    )
+
+
+def _plural(group: Sequence[Quantity], article_text: str) -> str:
+    first = group[0]
+    if first.head_span is not None and first.value != 1:
+        printed = article_text[first.head_span.start : first.head_span.end]
+        return printed if first.head is None or printed.lower() != first.head else printed + "s"
+    head = first.head or "items"
+    return head if head.endswith("s") or head == "people" else head + "s"
+
+
+def _question(group: Sequence[Quantity], article_text: str) -> str:
+    first = group[0]
+    if first.kind == "money":
+        return f"How much money ({first.head or first.unit})?"
+    if first.kind == "percent":
+        return f"What percentage ({first.head})?" if first.head else "What percentage?"
+    return f"How many {_plural(group, article_text)}?"
+
+
+def quantity_divergences(
+    articles: Sequence[Article],
+    quantities_by_article: Mapping[str, Sequence[Quantity]],
+    *,
+    min_outlets: int = 2,
+) -> tuple[Divergence, ...]:
+    """Quantities that several outlets state differently, each outlet's wording cited.
+
+    Quantities align when they count the same thing (head lemma with synonyms folded)
+    and either their intervals overlap or their sentences share context words. A group
+    is reported when at least ``min_outlets`` outlets state it and the wordings differ;
+    ``conflict`` is true when two outlets' intervals do not overlap.
+
+    Each answer's ``value`` is the number phrase as printed, ``text`` the sentence;
+    ``citations[0]`` is the number phrase's span and ``citations[1]`` the sentence's.
+
+    Args:
+        articles: the story's articles.
+        quantities_by_article: :func:`extract_quantities` output by article id.
+        min_outlets: outlets that must state a quantity for it to be compared.
+    """
+    by_id = {a.id: a for a in articles}
+    items: list[tuple[Article, Quantity, frozenset[str]]] = []
+    for article in articles:
+        for q in quantities_by_article.get(article.id, ()):
+            if q.canonical_head is None or q.kind == "percent" and q.head is None:
+                continue
+            items.append((article, q, _context(article, q)))
+    # single-link clustering within each counted thing
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (_a, qi, ci) in enumerate(items):
+        for j in range(i + 1, len(items)):
+            _b, qj, cj = items[j]
+            if qi.canonical_head != qj.canonical_head or qi.kind != qj.kind:
+                continue
+            if _compatible(qi, qj) or len(ci & cj) >= MIN_SHARED_CONTEXT:
+                parent[find(j)] = find(i)
+    clusters: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        clusters.setdefault(find(i), []).append(i)
+
+    out: list[Divergence] = []
+    for members in clusters.values():
+        group = [items[i] for i in members]
+        outlets = {a.outlet for a, _q, _c in group}
+        if len(outlets) < min_outlets:
+            continue
+        if len({_wording(q) for _a, q, _c in group}) < 2:
+            continue  # every outlet says the same: agreement, not a divergence
+        if _counts_several_things(group):
+            logger.debug("skipped ambiguous group %r", group[0][1].head)
+            continue
+        answers: list[tuple[float, DivergenceAnswer, Quantity]] = []
+        seen: set[tuple[str, str]] = set()
+        for article, q, _c in group:
+            key = (article.outlet, q.text.lower())
+            if key in seen:
+                continue
+            seen.add(key)
+            answer = DivergenceAnswer(
+                outlet=article.outlet,
+                text=article.text[q.sentence.start : q.sentence.end],
+                citations=(q.span, q.sentence),
+                value=q.text,
+            )
+            answers.append((q.low, answer, q))
+        answers.sort(key=lambda item: (item[0], item[1].outlet))
+        conflict = any(
+            not _compatible(qa, qb)
+            for _la, aa, qa in answers
+            for _lb, ab, qb in answers
+            if aa.outlet != ab.outlet
+        )
+        first_article = by_id[group[0][1].span.article_id]
+        out.append(
+            Divergence(
+                kind="quantity",
+                question=_question([q for _a, q, _c in group], first_article.text),
+                answers=tuple(a for _l, a, _q in answers),
+                conflict=conflict,
+            )
+        )
+    # conflicts first, then by how many outlets take part
+    out.sort(key=lambda d: (not d.conflict, -len({a.outlet for a in d.answers}), d.question))
+    logger.info("%d quantity divergences (%d conflicts)", len(out), sum(d.conflict for d in out))
+    return tuple(out)
+
+
+__all__ = ["Quantity", "extract_quantities", "quantity_divergences"]
