@@ -68,6 +68,7 @@ def warm_up(config: Config = DEFAULT_CONFIG) -> None:
 
     nlp_warm_up(config.spacy_model)
     get_embedder(config.embedder, threads=embed_threads()).warm_up()
+    get_embedder(config.embedder).warm_up()
 
 
 def build_story(
@@ -97,19 +98,20 @@ def build_story(
     cleaned = tuple(a for a in cleaned if a.text.strip())
     note("annotate")
     # spaCy runs on one core; MiniLM embeds each article's sentences on the other core(s)
-    # as soon as spaCy has split it, so the two stages overlap.
+    # as soon as spaCy has split it. Chunks not started when spaCy finishes are embedded
+    # together with every core.
     from concurrent.futures import Future, ThreadPoolExecutor
 
     import numpy as np
     from threadpoolctl import threadpool_limits
 
-    embedder = get_embedder(config.embedder, threads=embed_threads())
-    pending: list[Future[Any]] = []
+    beside_spacy = get_embedder(config.embedder, threads=embed_threads())
+    tasks: list[tuple[list[str], Future[Any]]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
 
         def embed_article(article: Article) -> None:
             texts = [c.sentence.text for c in align_stage.candidates([article])]
-            pending.append(pool.submit(embedder.encode, texts, batch_size=config.batch_size))
+            tasks.append((texts, pool.submit(beside_spacy.encode, texts, config.batch_size)))
 
         with threadpool_limits(limits=1, user_api="blas"):
             annotation = timings.run(
@@ -121,7 +123,9 @@ def build_story(
                 on_article=embed_article,
             )
         note("embed")
-        chunks = timings.run("embed", lambda: [f.result() for f in pending])
+        chunks = timings.run(
+            "embed", _finish_embedding, tasks, get_embedder(config.embedder), config.batch_size
+        )
     annotated = annotation.articles
     cands = align_stage.candidates(annotated)
     embeddings = (
@@ -179,6 +183,26 @@ def build_story(
         meta={"timings": {k: round(v, 4) for k, v in timings.seconds.items()}},
     )
     return story, brief
+
+
+def _finish_embedding(
+    tasks: Sequence[tuple[list[str], Any]], embedder: Any, batch_size: int
+) -> list[Any]:
+    """Per-chunk embeddings in order: started chunks are awaited, the rest are cancelled
+    and embedded here in one batch with all threads."""
+    leftover = [i for i, (_texts, future) in enumerate(tasks) if future.cancel()]
+    logger.debug("embedding %d of %d chunks after annotation", len(leftover), len(tasks))
+    texts = [t for i in leftover for t in tasks[i][0]]
+    vectors = embedder.encode(texts, batch_size) if texts else None
+    chunks: list[Any] = []
+    offset = 0
+    for i, (chunk_texts, future) in enumerate(tasks):
+        if leftover and i in leftover:
+            chunks.append(vectors[offset : offset + len(chunk_texts)])
+            offset += len(chunk_texts)
+        else:
+            chunks.append(future.result())
+    return chunks
 
 
 def brief_paths(
