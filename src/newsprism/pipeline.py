@@ -84,9 +84,7 @@ def build_story(
     from newsprism import compose
     from newsprism.clean import clean_articles
     from newsprism.divergence import extract_quantities, quantity_divergences
-    from newsprism.embed import get_embedder
     from newsprism.entities import build_roster
-    from newsprism.nlp import annotate
     from newsprism.quotes import extract_quotes, group_quotes
     from newsprism.timeline import build_timeline
 
@@ -97,40 +95,8 @@ def build_story(
     cleaned = timings.run("clean", clean_articles, articles)
     cleaned = tuple(a for a in cleaned if a.text.strip())
     note("annotate")
-    # spaCy runs on one core; MiniLM embeds each article's sentences on the other core(s)
-    # as soon as spaCy has split it. Chunks not started when spaCy finishes are embedded
-    # together with every core.
-    from concurrent.futures import Future, ThreadPoolExecutor
-
-    import numpy as np
-    from threadpoolctl import threadpool_limits
-
-    beside_spacy = get_embedder(config.embedder, threads=embed_threads())
-    tasks: list[tuple[list[str], Future[Any]]] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
-
-        def embed_article(article: Article) -> None:
-            texts = [c.sentence.text for c in align_stage.candidates([article])]
-            tasks.append((texts, pool.submit(beside_spacy.encode, texts, config.batch_size)))
-
-        with threadpool_limits(limits=1, user_api="blas"):
-            annotation = timings.run(
-                "annotate",
-                annotate,
-                cleaned,
-                model=config.spacy_model,
-                batch_size=config.spacy_batch_size,
-                on_article=embed_article,
-            )
-        note("embed")
-        chunks = timings.run(
-            "embed", _finish_embedding, tasks, get_embedder(config.embedder), config.batch_size
-        )
+    annotation, cands, embeddings = _annotate_and_embed(cleaned, config, timings, note)
     annotated = annotation.articles
-    cands = align_stage.candidates(annotated)
-    embeddings = (
-        np.vstack([c for c in chunks if len(c)]) if cands else np.zeros((0, 384), np.float32)
-    )
     note("align")
     alignment = timings.run(
         "align", align_stage.align, annotated, embeddings, cands, threshold=config.align_threshold
@@ -183,6 +149,54 @@ def build_story(
         meta={"timings": {k: round(v, 4) for k, v in timings.seconds.items()}},
     )
     return story, brief
+
+
+def _annotate_and_embed(
+    cleaned: Sequence[Article], config: Config, timings: Timings, note: Progress
+) -> tuple[Any, list[Any], Any]:
+    """spaCy annotation with MiniLM embedding of the alignment candidates, overlapped.
+
+    spaCy runs on one core; each article's sentences are embedded on the other core(s) as
+    soon as spaCy has split it. Chunks not started when spaCy finishes are embedded
+    together with every core.
+
+    Returns:
+        The annotation, the alignment candidates, and their embeddings (one row each).
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    from newsprism import align as align_stage
+    from newsprism.embed import get_embedder
+    from newsprism.nlp import annotate
+
+    beside_spacy = get_embedder(config.embedder, threads=embed_threads())
+    tasks: list[tuple[list[str], Future[Any]]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+
+        def embed_article(article: Article) -> None:
+            texts = [c.sentence.text for c in align_stage.candidates([article])]
+            tasks.append((texts, pool.submit(beside_spacy.encode, texts, config.batch_size)))
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            annotation = timings.run(
+                "annotate",
+                annotate,
+                cleaned,
+                model=config.spacy_model,
+                batch_size=config.spacy_batch_size,
+                on_article=embed_article,
+            )
+        note("embed")
+        chunks = timings.run(
+            "embed", _finish_embedding, tasks, get_embedder(config.embedder), config.batch_size
+        )
+    cands = align_stage.candidates(annotation.articles)
+    rows = [c for c in chunks if len(c)]
+    embeddings = np.vstack(rows) if rows else np.zeros((0, 384), np.float32)
+    return annotation, cands, embeddings
 
 
 def _finish_embedding(
