@@ -203,17 +203,16 @@ def _finish_embedding(
     tasks: Sequence[tuple[list[str], Any]], embedder: Any, batch_size: int
 ) -> list[Any]:
     """Per-chunk embeddings in order: started chunks are awaited, the rest are cancelled
-    and embedded here in one batch with all threads."""
-    leftover = [i for i, (_texts, future) in enumerate(tasks) if future.cancel()]
-    logger.debug("embedding %d of %d chunks after annotation", len(leftover), len(tasks))
-    texts = [t for i in leftover for t in tasks[i][0]]
-    vectors = embedder.encode(texts, batch_size) if texts else None
+    and embedded here with every thread.
+
+    Each chunk (one article's sentences) is always encoded on its own, so its vectors
+    do not depend on which thread got to it: int8 activation scales are set per batch,
+    and a brief must come out the same on every run.
+    """
     chunks: list[Any] = []
-    offset = 0
-    for i, (chunk_texts, future) in enumerate(tasks):
-        if leftover and i in leftover:
-            chunks.append(vectors[offset : offset + len(chunk_texts)])
-            offset += len(chunk_texts)
+    for texts, future in tasks:
+        if future.cancel():
+            chunks.append(embedder.encode(texts, batch_size))
         else:
             chunks.append(future.result())
     return chunks
