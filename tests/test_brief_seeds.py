@@ -114,3 +114,9 @@ def test_troop_count_divergence_and_timeline_order(seeds_brief):
     assert any("Brussels" in t for t in texts) and doc["timeline"][0]["date"] == "1997"
     for event in doc["timeline"]:
         assert all(_cited(doc, c) for c in event["citations"])
+
+
+def test_the_same_articles_give_the_same_brief(seeds_brief):
+    again = brief_to_dict(brief_paths([shared_path("seeds")]))
+    for key in ("articles", "points", "unique", "quotes", "divergences", "entities", "timeline"):
+        assert again[key] == seeds_brief[key], key
