@@ -91,3 +91,14 @@ def test_summarize_respects_the_word_budget():
     summary = result.stdout if hasattr(result, "stdout") else result.output
     body = [line for line in summary.splitlines() if line and not line.startswith("read ")]
     assert 0 < sum(len(line.split()) for line in body) <= 60
+
+
+def test_cluster_separates_two_stories(tmp_path):
+    seeds = ROOT.parent / "shared" / "data" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"shared data not found at {seeds}")
+    result = runner.invoke(app, ["cluster", str(EXAMPLES), str(seeds), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = result.stdout[result.stdout.index("{") :]
+    stories = json.loads(payload)["stories"]
+    assert sorted(len(s["article_ids"]) for s in stories) == [5, 5]
