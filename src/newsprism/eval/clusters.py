@@ -16,7 +16,6 @@ undated articles first in a pseudo-random (content-hash) order, then dated ones 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -41,6 +40,7 @@ from newsprism.cluster import (
     similarity_matrix,
 )
 from newsprism.errors import InputError
+from newsprism.eval.datasets import json_lines
 from newsprism.ingest.common import make_article
 from newsprism.ingest.dates import to_iso
 from newsprism.ingest.jsonfmt import read_record
@@ -180,36 +180,27 @@ def load_gold(paths: str | Path | Sequence[str | Path]) -> GoldPile:
     duplicates = 0
     for raw_path in paths:
         path = Path(raw_path)
-        if not path.is_file():
-            raise InputError(str(path), "no such file", f"Pass a JSONL file. {_ECB_HINT}")
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
+        for number, record in json_lines(path, _ECB_HINT):
+            where = f"{path}:{number}"
+            if "subtopic" in record and "text" in record:
+                made = _ecb_article(record, where)
+                found = [made] if made is not None else []
+                label = f"{path.stem}:{record['subtopic']}"
+                split = str(record.get("split", ""))
+            elif isinstance(record.get("documents"), list):
+                found = list(read_record(record, where).articles)
+                label = f"{path.stem}:{record.get('id', number)}"
+                split = ""
+                raw.update(a.id for a in found)
+            else:
+                raise InputError(where, "a line of unknown shape", _ECB_HINT)
+            for article in found:
+                if article.id in gold:
+                    duplicates += 1  # the same text twice: scored once, first story wins
                     continue
-                where = f"{path}:{number}"
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(where, f"not valid JSON ({exc.msg})", _ECB_HINT) from exc
-                if isinstance(record, dict) and "subtopic" in record and "text" in record:
-                    made = _ecb_article(record, where)
-                    found = [made] if made is not None else []
-                    label = f"{path.stem}:{record['subtopic']}"
-                    split = str(record.get("split", ""))
-                elif isinstance(record, dict) and isinstance(record.get("documents"), list):
-                    found = list(read_record(record, where).articles)
-                    label = f"{path.stem}:{record.get('id', number)}"
-                    split = ""
-                    raw.update(a.id for a in found)
-                else:
-                    raise InputError(where, "a line of unknown shape", _ECB_HINT)
-                for article in found:
-                    if article.id in gold:
-                        duplicates += 1  # the same text twice: scored once, first story wins
-                        continue
-                    articles.append(article)
-                    gold[article.id] = label
-                    splits[article.id] = split
+                articles.append(article)
+                gold[article.id] = label
+                splits[article.id] = split
     if duplicates:
         logger.info("%d duplicate articles skipped while loading %s", duplicates, paths)
     return GoldPile(tuple(articles), gold, splits, frozenset(raw))

@@ -53,7 +53,7 @@ class EvalStory:
     references: tuple[str, ...]
 
 
-def _json_lines(path: Path, hint: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def json_lines(path: Path, hint: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank line of a JSONL file."""
     if not path.is_file():
         raise InputError(
@@ -119,7 +119,7 @@ def load_stories(path: str | Path) -> list[EvalStory]:
     path = Path(path)
     stories: list[EvalStory] = []
     seen: dict[str, int] = {}
-    for number, record in _json_lines(path, _SCHEMA_HINT):
+    for number, record in json_lines(path, _SCHEMA_HINT):
         where = f"{path}:{number}"
         story_id = _unique_id(
             record, seen, number, where, _SCHEMA_HINT, "Give every story a unique id"
@@ -175,7 +175,7 @@ def load_peers(path: str | Path) -> dict[str, dict[str, str]]:
     path = Path(path)
     peers: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
-    for number, record in _json_lines(path, _PEERS_HINT):
+    for number, record in json_lines(path, _PEERS_HINT):
         where = f"{path}:{number}"
         story_id = _unique_id(record, seen, number, where, _PEERS_HINT, "Keep one line per story")
         systems = record.get("systems")
