@@ -35,3 +35,19 @@ def make_article(outlet: str, sentences: list[str], *, title: str | None = None)
         )
         offset += len(sentence) + 2
     return Article(id=article_id, outlet=outlet, text=text, title=title, sentences=tuple(spans))
+
+
+@pytest.fixture(scope="session")
+def raw_seed_annotation():
+    """The seed files as read (uncleaned, raw text as the article text), annotated once.
+
+    Extractors are tested on raw seeds too: they must hold up with boilerplate present.
+    """
+    from newsprism.nlp import annotate
+
+    seeds = shared_path("seeds")
+    articles = []
+    for path in sorted(seeds.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        articles.append(Article(id=content_id(path.name, text), outlet=path.stem, text=text))
+    return annotate(articles)

@@ -232,17 +232,10 @@ def test_speaker_roles_from_quotes_are_cited_where_the_article_states_them() -> 
 
 
 @pytest.fixture(scope="module")
-def seed_roster() -> tuple[tuple[Entity, ...], list[Article]]:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS}")
-    from newsprism.nlp import annotate
+def seed_roster(raw_seed_annotation) -> tuple[tuple[Entity, ...], list[Article]]:
     from newsprism.quotes import extract_quotes
 
-    articles = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        articles.append(Article(id=content_id(path.name, text), outlet=path.stem, text=text))
-    annotation = annotate(articles)
+    annotation = raw_seed_annotation
     quotes = [q for a in annotation.articles for q in extract_quotes(a, annotation.docs[a.id])]
     roster = build_roster(annotation.articles, quotes, docs=annotation.docs)
     return roster, list(annotation.articles)

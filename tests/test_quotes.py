@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.model import Article, Quote, Span, Speaker, content_id
+from newsprism.model import Article, Quote, Span, Speaker
 from newsprism.quotes import extract_quotes, group_quotes, scan_quotations
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
@@ -138,16 +138,8 @@ def test_groups_with_equal_outlets_keep_first_appearance_order() -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_quotes() -> dict[str, tuple[Article, tuple[Quote, ...]]]:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS}")
-    from newsprism.nlp import annotate
-
-    articles = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        articles.append(Article(id=content_id(path.name, text), outlet=path.stem, text=text))
-    annotation = annotate(articles)
+def seed_quotes(raw_seed_annotation) -> dict[str, tuple[Article, tuple[Quote, ...]]]:
+    annotation = raw_seed_annotation
     return {a.outlet: (a, extract_quotes(a, annotation.docs[a.id])) for a in annotation.articles}
 
 
