@@ -115,7 +115,7 @@ DEFAULT_CLUSTER_CONFIG = ClusterConfig()
 
 
 @dataclass(frozen=True, slots=True)
-class Story:
+class StoryMembers:
     """A story: its stable id and its articles' ids in arrival (or input) order."""
 
     id: str
@@ -139,7 +139,7 @@ class Merge:
 class Clustering:
     """The result of clustering: stories (largest first), recorded merges, the cut used."""
 
-    stories: tuple[Story, ...]
+    stories: tuple[StoryMembers, ...]
     threshold: float
     merges: tuple[Merge, ...] = ()
 
@@ -349,7 +349,7 @@ def average_linkage(similarities: np.ndarray) -> np.ndarray:
 def cut(dendrogram: np.ndarray, article_ids: Sequence[str], threshold: float) -> Clustering:
     """Stories of a dendrogram cut where the average similarity falls below ``threshold``."""
     if len(article_ids) == 1:
-        return Clustering((Story(story_id(article_ids[0]), tuple(article_ids)),), threshold)
+        return Clustering((StoryMembers(story_id(article_ids[0]), tuple(article_ids)),), threshold)
     from scipy.cluster.hierarchy import fcluster  # type: ignore[import-untyped]
 
     labels = fcluster(dendrogram, t=1.0 - threshold, criterion="distance")
@@ -363,7 +363,7 @@ def _stories_from_labels(
     for article_id, label in zip(article_ids, labels, strict=True):
         members[label].append(article_id)
     # A story is named after its first article in input order, like an online story.
-    stories = [Story(story_id(ids[0]), tuple(ids)) for ids in members.values()]
+    stories = [StoryMembers(story_id(ids[0]), tuple(ids)) for ids in members.values()]
     stories.sort(key=lambda s: (-s.size, s.id))
     return Clustering(tuple(stories), threshold)
 
@@ -506,7 +506,7 @@ class OnlineClusterer:
         """The stories so far (open and closed), with the merges recorded."""
         sizes = {sid: tuple(story.article_ids) for sid, story in self._open.items()}
         sizes.update(self._closed)
-        stories = [Story(sid, tuple(sizes[sid])) for sid in self._order if sid in sizes]
+        stories = [StoryMembers(sid, tuple(sizes[sid])) for sid in self._order if sid in sizes]
         stories.sort(key=lambda s: (-s.size, s.id))
         return Clustering(tuple(stories), self.threshold, tuple(self._merges))
 
