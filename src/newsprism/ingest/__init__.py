@@ -18,13 +18,17 @@ from pathlib import Path
 from newsprism.errors import InputError
 
 # Importing the format modules registers their readers.
+from newsprism.ingest import archive as _archive  # noqa: F401
 from newsprism.ingest import html as _html  # noqa: F401
 from newsprism.ingest import jsonfmt as _jsonfmt  # noqa: F401
 from newsprism.ingest import text as _text  # noqa: F401
+from newsprism.ingest import warc as _warc  # noqa: F401
+from newsprism.ingest.common import join_results
+from newsprism.ingest.feed import resolve_feed_entries
 from newsprism.ingest.registry import (
-    SNIFF_BYTES,
     Reader,
     ReaderSpec,
+    read_bytes,
     reader_for,
     register_reader,
     supported_extensions,
@@ -51,22 +55,8 @@ def _files(path: Path) -> Iterator[Path]:
         yield path
 
 
-def _unsupported(path: Path) -> Skip:
-    supported = ", ".join(supported_extensions())
-    what = f"unsupported extension {path.suffix!r}" if path.suffix else "no file extension"
-    return Skip(
-        str(path),
-        f"{what} and the content is not recognisable HTML or JSON; supported extensions: "
-        f"{supported} (rename or convert the file)",
-    )
-
-
-def read_file(path: Path) -> ReadResult:
-    """Read one file with the reader its extension (or content) calls for.
-
-    A file that cannot be read, is empty, has no reader, or makes its reader fail
-    becomes a skip with the reason; this function does not raise for a bad file.
-    """
+def _read_unresolved(path: Path) -> ReadResult:
+    """One file's articles and skips, feed entries still provisional (see read_file)."""
     source = str(path)
     try:
         data = path.read_bytes()
@@ -78,34 +68,27 @@ def read_file(path: Path) -> ReadResult:
                 ),
             )
         )
-    if not data.strip():
-        return ReadResult(skipped=(Skip(source, "empty: the file has no content"),))
-    spec = reader_for(path, data[:SNIFF_BYTES])
-    if spec is None:
-        return ReadResult(skipped=(_unsupported(path),))
-    try:
-        result = spec.reader(path, data)
-    except Exception as error:  # a broken file must not stop a batch
-        logger.exception("the %s reader failed on %s", spec.name, path)
-        return ReadResult(
-            skipped=(Skip(source, f"the {spec.name} reader failed: {error}; check the file"),)
-        )
-    logger.debug(
-        "%s: %d article(s), %d skip(s) as %s",
-        path,
-        len(result.articles),
-        len(result.skipped),
-        spec.name,
-    )
-    return result
+    return read_bytes(path, data)
+
+
+def read_file(path: Path) -> ReadResult:
+    """Read one file with the reader its extension (or content) calls for.
+
+    A file that cannot be read, is empty, has no reader, or makes its reader fail
+    becomes a skip with the reason; this function does not raise for a bad file. Feed
+    entries are matched with the pages found in the same file (an archive, a WARC); use
+    :func:`read_paths` to match them across files.
+    """
+    return resolve_feed_entries(_read_unresolved(path))
 
 
 def read_paths(paths: Sequence[str | Path]) -> ReadResult:
     """Read files and folders (recursively, sorted, hidden files ignored) into articles.
 
     Args:
-        paths: files or folders. A file listed twice (or inside two listed folders) is
-            read once.
+        paths: files, folders or archives. A file listed twice (or inside two listed
+            folders) is read once. Feed entries are matched with linked pages across
+            all of them.
 
     Returns:
         The articles in a deterministic order, and a skip for every input that did not
@@ -114,7 +97,7 @@ def read_paths(paths: Sequence[str | Path]) -> ReadResult:
     Raises:
         InputError: a path does not exist.
     """
-    result = ReadResult()
+    parts: list[ReadResult] = []
     seen: set[Path] = set()
     for given in paths:
         path = Path(given)
@@ -123,14 +106,18 @@ def read_paths(paths: Sequence[str | Path]) -> ReadResult:
                 str(path),
                 "no such file or folder",
                 "Check the path (relative paths start from the current folder "
-                f"{Path.cwd()}), or pass a folder of .txt/.html/.json/.jsonl files",
+                f"{Path.cwd()}), or pass a folder or an archive of supported files "
+                f"({', '.join(supported_extensions())})",
             )
         for file in _files(path):
             key = file.resolve()
             if key in seen:
                 continue
             seen.add(key)
-            result = result + read_file(file)
+            parts.append(_read_unresolved(file))
+    # Feed entries are settled once everything is read: an entry's linked page may sit
+    # in another file of the same input.
+    result = resolve_feed_entries(join_results(parts))
     logger.info(
         "read %d article(s), skipped %d input(s)", len(result.articles), len(result.skipped)
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsprism.model import Article, Skip, content_id
+from newsprism.model import Article, ReadResult, Skip, content_id
 
 _NEWLINES = re.compile(r"\r\n?")
 
@@ -87,3 +88,13 @@ def make_article(
 def stem_of(path: Path) -> str:
     """A file's name without its extension, used as the last-resort outlet name."""
     return path.stem or path.name
+
+
+def join_results(parts: Iterable[ReadResult]) -> ReadResult:
+    """Many results as one, in order (in one pass: adding results pairwise is quadratic)."""
+    articles: list[Article] = []
+    skipped: list[Skip] = []
+    for part in parts:
+        articles.extend(part.articles)
+        skipped.extend(part.skipped)
+    return ReadResult(tuple(articles), tuple(skipped))
