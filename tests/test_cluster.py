@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from newsprism.cluster import (
+    CHANNELS,
     DEFAULT_CLUSTER_CONFIG,
+    ArticleSignals,
+    Merge,
     OnlineClusterer,
+    attach_singletons,
+    channel_of,
     cluster_batch,
+    person_token,
     story_id,
     time_factor,
+    weighted_vectors,
+    year_tokens,
 )
 from newsprism.model import Article, Mention, Sentence, Span, content_id
 
@@ -135,3 +145,132 @@ def test_time_factor_decays_only_past_the_grace_period() -> None:
     assert float(time_factor(10.0, config)) == pytest.approx(2.718281828**-1)
     assert float(time_factor(float("nan"), config)) == 1.0  # undated: no penalty
     assert float(time_factor(400.0, CONFIG)) == 1.0  # off by default
+
+
+# --------------------------------------------------------------------------- channels
+
+
+def _signal(aid: str, tokens: list[str], day: float | None = None) -> ArticleSignals:
+    entities = tuple(t for t in tokens if t.startswith("e:"))
+    return ArticleSignals(aid, tuple(tokens), entities, "", day)
+
+
+def test_person_and_year_tokens() -> None:
+    assert person_token("Vincent Jackson") == "p:jackson"
+    assert person_token("Jackson's") == "p:jackson"
+    assert person_token("42") is None
+    assert year_tokens("In 2013, not 1812 nor 2300, but 1998.") == ["y:2013", "y:1998"]
+    assert channel_of("l:quake") == CHANNELS.index("lead")
+    assert channel_of("y:2013") == CHANNELS.index("years")
+    assert channel_of("p:jackson") == CHANNELS.index("persons")
+    assert channel_of("e:chile") == channel_of("quake") == CHANNELS.index("words")
+
+
+def test_weighted_vectors_are_unit_and_a_missing_channel_is_neutral() -> None:
+    config = replace(CONFIG, lead_weight=0.0, person_weight=0.0, year_weight=0.5)
+    docs = [
+        ["quake", "chile", "y:2010"],
+        ["quake", "chile", "y:2010"],
+        ["quake", "chile", "y:2014"],  # same words, another year: another event
+        ["quake", "chile"],  # names no year
+        ["other", "words"],  # keeps "quake"/"chile" from an IDF of 1 everywhere
+    ]
+    tfidf, dense = weighted_vectors(docs, None, config)
+    sims = (tfidf @ tfidf.T).toarray()
+    assert dense is None
+    assert np.allclose(np.diag(sims), 1.0)
+    assert sims[0, 1] == pytest.approx(1.0)
+    assert sims[0, 2] == pytest.approx(1.0 / 1.5)  # words agree, years do not
+    # No year named: words alone, over sqrt(W_a * W_b) = sqrt(1 * 1.5), not W = 1.5.
+    assert sims[0, 3] == pytest.approx(1.0 / math.sqrt(1.5))
+    assert sims[0, 3] > sims[0, 2]
+
+
+def test_dense_part_is_weighted_like_a_channel() -> None:
+    config = replace(CONFIG, dense_weight=1.0, lead_weight=0.0, year_weight=0.0, person_weight=0.0)
+    dense = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    tfidf, weighted = weighted_vectors([["a"], ["b"], ["a"]], dense, config)
+    assert weighted is not None
+    sims = (tfidf @ tfidf.T).toarray() + weighted @ weighted.T
+    assert np.allclose(np.diag(sims), 1.0)
+    assert sims[0, 1] == pytest.approx(0.5)  # dense agrees, words do not
+    assert sims[0, 2] == pytest.approx(0.5)  # words agree, dense does not
+
+
+def test_attach_singletons_joins_only_near_enough_multi_article_clusters() -> None:
+    sims = np.array(
+        [
+            [1.0, 0.9, 0.1, 0.20],
+            [0.9, 1.0, 0.1, 0.24],
+            [0.1, 0.1, 1.0, 0.10],
+            [0.20, 0.24, 0.1, 1.0],
+        ]
+    )
+    labels = np.array([1, 1, 2, 3])
+    # Item 3 averages 0.22 with cluster 1; item 2 only 0.1. Singletons never pair up.
+    assert attach_singletons(sims, labels, 0.2).tolist() == [1, 1, 2, 1]
+    assert attach_singletons(sims, labels, 0.3).tolist() == [1, 1, 2, 3]
+
+
+def test_batch_attach_ratio_brings_back_a_short_report() -> None:
+    short = article("Valparaiso mourns its dead.", ("Valparaiso",))  # about 0.16 to the quake
+    pile = [*QUAKE, short, FOOTBALL, ELECTION]
+    config = replace(CONFIG, attach_ratio=1.0)
+    alone = cluster_batch(pile, threshold=0.3, config=config).story_of()
+    joined = cluster_batch(pile, threshold=0.3, config=replace(config, attach_ratio=0.5)).story_of()
+    assert alone[short.id] != alone[QUAKE[0].id]
+    assert joined[short.id] == joined[QUAKE[0].id]
+    assert joined[FOOTBALL.id] != joined[QUAKE[0].id]
+
+
+def test_online_attach_joins_an_established_story_below_the_threshold() -> None:
+    config = replace(CONFIG, attach_ratio=0.5)
+    clusterer = OnlineClusterer(threshold=0.6, config=config)
+    a = clusterer.assign(_signal("a", ["quake", "chile", "valparaiso", "homes"]))
+    b = clusterer.assign(_signal("b", ["quake", "chile", "valparaiso", "homes"]))
+    assert b.story_id == a.story_id
+    close = clusterer.assign(_signal("c", ["quake", "chile", "rescue", "aid"]))
+    assert not close.new_story and close.story_id == a.story_id
+    assert 0.3 <= close.similarity < 0.6
+    # A lone story does not attach arrivals: "d" starts its own, "e" does not join it.
+    clusterer.assign(_signal("d", ["football", "arsenal", "goal", "stadium"]))
+    e = clusterer.assign(_signal("e", ["football", "arsenal", "coach", "fired"]))
+    assert e.new_story
+
+
+def _unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float64)
+    return vector / np.linalg.norm(vector)
+
+
+def test_online_records_merges_and_never_moves_articles_otherwise() -> None:
+    # Every article shares one entity (a words cosine of 1, and a blocking key), so with
+    # equal words and dense weights similarity is (1 + dense cosine) / 2: a threshold of
+    # 0.75 asks for a dense cosine of 0.5.
+    config = replace(CONFIG, dense_weight=1.0, attach_ratio=1.0)
+    clusterer = OnlineClusterer(threshold=0.75, config=config)
+    a = _unit(1, 0, 0)
+    b1 = _unit(0.4, 0.9165, 0)  # cosine 0.4 with the "a" story: a story of its own
+    b2 = _unit(0.7, 0.5, 0.51)  # 0.7 with "a", 0.74 with b1: above both
+    stream = [("a1", a), ("a2", a), ("b1", b1), ("b2", b2)]
+    seen: dict[str, str] = {}
+    assignments = []
+    for aid, vector in stream:
+        assignments.append(clusterer.assign(_signal(aid, ["e:chile"]), vector))
+        now = clusterer.snapshot()
+        moved_to = {m.absorbed: m.into for m in now.merges}
+        for article_id, sid in now.story_of().items():
+            before = seen.get(article_id, sid)
+            assert sid == before or moved_to.get(before) == sid  # only a recorded merge moves
+            seen[article_id] = sid
+    assert assignments[2].new_story
+    # b2 bridges the stories, which average (2 * 0.4 + 2 * 0.7) / 4 = 0.55 in dense
+    # cosine: the larger ("a") keeps its id and absorbs "b".
+    merges = clusterer.snapshot().merges
+    assert len(merges) == 1
+    assert merges[0] == Merge(story_id("a1"), story_id("b1"), "b2")
+    assert assignments[3].story_id == story_id("a1")
+    assert assignments[3].merged == (story_id("b1"),)
+    assert [s.article_ids for s in clusterer.snapshot().stories] == [("a1", "a2", "b1", "b2")]
+    with pytest.raises(ValueError, match="already clustered"):
+        clusterer.assign(_signal("a1", ["e:chile"]), a)

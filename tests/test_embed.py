@@ -90,6 +90,30 @@ def test_mean_pool_ignores_padding_and_normalises() -> None:
     np.testing.assert_allclose(pooled, [[1.0, 0.0], [0.0, 1.0]], atol=1e-6)
 
 
+def test_length_batches_cover_every_row_once_shortest_first() -> None:
+    lengths = [30, 8, 31, 8, 70, 30, 8, 31]
+    batches = embed.length_batches(lengths, batch_size=64)
+    flat = [i for batch in batches for i in batch]
+    assert sorted(flat) == list(range(len(lengths)))
+    assert [lengths[i] for i in flat] == sorted(lengths)
+    # the short ones, the ~30-token ones and the long outlier do not pad each other
+    assert [[lengths[i] for i in batch] for batch in batches] == [[8, 8, 8], [30, 30, 31, 31], [70]]
+
+
+def test_length_batches_bound_padding_and_size() -> None:
+    lengths = list(range(5, 80))
+    for max_padding in (0.0, 0.05, 0.3):
+        for batch in embed.length_batches(lengths, batch_size=8, max_padding=max_padding):
+            assert len(batch) <= 8
+            tokens = sum(lengths[i] for i in batch)
+            padded = len(batch) * max(lengths[i] for i in batch)
+            assert padded <= (1 + max_padding) * tokens
+    assert embed.length_batches([], batch_size=4) == []
+    # with no padding bound, plain batches of batch_size (the behaviour before)
+    plain = embed.length_batches([3, 1, 2, 9, 4], batch_size=2, max_padding=float("inf"))
+    assert plain == [[1, 2], [0, 4], [3]]
+
+
 # --------------------------------------------------------------------------- real model
 
 
@@ -167,3 +191,23 @@ def test_onnx_agrees_with_sentence_transformers(
     assert fp32.min() >= 0.9999  # the LONG row fails this if truncation differs
     # int8 drifts most on near-empty texts ("Ok." ~0.94); real sentences stay above 0.95
     assert default.mean() >= 0.98 and default.min() >= 0.9
+
+
+def test_length_batching_changes_no_fp32_vector(onnx_fp32: embed.Embedder) -> None:
+    """Batching by length is only a schedule: with fp32 weights (no per-batch int8
+    activation scales) every row comes out as with plain batches."""
+    plain = embed.OnnxEmbedder(quantized=False, max_padding=float("inf"))
+    try:
+        plain.warm_up()
+    except ModelMissingError as exc:
+        _skip_unless_ci(exc)
+    texts = [*MIXED, TALKS_PARAPHRASE, "Talks resume in Vienna.", UNRELATED + " " + TALKS]
+    assert (
+        len(
+            embed.length_batches(
+                [len(e.ids) for e in embed.load_tokenizer().encode_batch(texts)], 64
+            )
+        )
+        > 1
+    )
+    np.testing.assert_allclose(onnx_fp32.encode(texts), plain.encode(texts), atol=1e-4)

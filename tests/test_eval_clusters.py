@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.cluster import ArticleSignals
 from newsprism.eval.clusters import (
     PRF,
     ClusterEvalReport,
+    PreparedPile,
     b_cubed,
     best_threshold,
     evaluate_clusters,
+    fit_channel_weights,
     format_table,
     load_gold,
     online_order,
@@ -163,3 +166,29 @@ def test_ecbplus_dev_b_cubed_floor(mode: str) -> None:
     assert report.split == "dev"
     assert report.threshold_source == "calibrated on train"
     assert report.b_cubed.f1 >= ECB_DEV_B3_FLOOR[mode], report.to_dict()
+
+
+def _prepared_topics() -> PreparedPile:
+    """Four topics, each two stories of the same kind told apart by a person and a word."""
+    signals, gold, topics = [], [], []
+    for topic in range(4):
+        shared = [f"kind{topic}", f"place{topic}", "report", "said"]
+        for story, (person, word) in enumerate((("p:smith", "harbour"), ("p:jones", "bridge"))):
+            for copy in range(3):
+                extra = [word] if copy != 2 else []  # one article lacks the telling word
+                tokens = (*shared, *extra, person, f"noise{topic}{story}{copy}")
+                signals.append(ArticleSignals(f"t{topic}s{story}c{copy}", tokens, (), "", None))
+                gold.append(f"{topic}-{story}")
+                topics.append(str(topic))
+    return PreparedPile((), tuple(signals), None, tuple(gold), tuple(topics))
+
+
+def test_fit_channel_weights_weighs_the_channel_that_tells_stories_apart() -> None:
+    prep = _prepared_topics()
+    fitted = fit_channel_weights(prep, range(len(prep.signals)))
+    assert fitted.person_weight > 0.5  # relative to words = 1: names decide here
+    assert fitted.year_weight == 0.0 and fitted.lead_weight == 0.0  # nothing to learn
+    assert fitted.dense_weight == 0.0  # no vectors given
+    # Three articles of one story: no pair of different stories to learn from.
+    with pytest.raises(ValueError, match="two or more stories"):
+        fit_channel_weights(prep, range(3))

@@ -127,6 +127,54 @@ def test_speaker_rules() -> None:
     assert speaker_correct(TEXT, unnamed, gold, persons, named=[])
 
 
+def test_an_unnamed_speaker_pointing_at_the_source_words_is_right_except_for_he_and_she() -> None:
+    text = "Officials said the plan was sound. He said it was not."
+    officials = GoldQuote((at("the plan was sound", text),), (at("Officials", text),), (), False)
+    he = GoldQuote((at("it was not", text),), (at("He", text),), (), False)
+    pointing = Quote(Span("a", 0, 0), "", Speaker(None, span=Span("a", *at("Officials", text))))
+    # "Officials" heads a named-entity-free phrase, but even a named head would do: the
+    # prediction points at the very words the annotators marked as the source
+    assert speaker_correct(text, pointing, officials, named=[at("Officials", text)])
+    at_he = Quote(Span("a", 0, 0), "", Speaker(None, span=Span("a", *at("He", text))))
+    assert not speaker_correct(text, at_he, he)  # "he" must be resolved to a name
+
+
+def test_person_mentions_count_surnames_ner_missed() -> None:
+    from newsprism.eval.quotes import person_mentions
+    from newsprism.nlp import annotate
+
+    text = "Senator Bernie Sanders spoke in Iowa.\n\nSanders said the race was close."
+    article = Article(id="p", outlet="t", text=text)
+    mentions = person_mentions(annotate([article]).docs["p"])
+    starts = {start for start, _end, _text in mentions}
+    assert text.index("Bernie") in starts or text.index("Senator") in starts
+    second = text.index("Sanders said")
+    assert second in starts
+    assert all(text[s:e] == t for s, e, t in mentions)
+
+
+def test_errors_list_missed_spurious_and_wrong_speaker_quotes() -> None:
+    from newsprism.eval.quotes import article_errors
+
+    article = Article(id="a", outlet="t", text=TEXT)
+    gold = [
+        GoldQuote((at("that the plan was sound"),), (at("Smith"),), (at("said"),), False),
+        GoldQuote((at("Done"),), (), (), False),
+    ]
+    wrong = Speaker("Ann Jones", span=Span("a", *at("Done")))
+    predicted = [
+        quote("that the plan was sound", cue="said", speaker=wrong),
+        quote("We will win", cue="added"),
+    ]
+    errors = article_errors(article, gold, predicted)
+    assert [(e.kind, e.text) for e in errors] == [
+        ("missed", "Done"),
+        ("speaker", "that the plan was sound"),
+        ("spurious", "We will win"),
+    ]
+    assert errors[1].source == "Smith" and errors[1].predicted == "Ann Jones"
+
+
 def test_indirect_speech_extraction_on_an_invented_sentence() -> None:
     from newsprism.nlp import annotate
     from newsprism.quotes import extract_quotes

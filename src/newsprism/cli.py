@@ -102,19 +102,40 @@ def _summary_line(n_read: int, skipped: tuple) -> None:  # type: ignore[type-arg
 
 @app.command()
 def brief(
-    paths: PathsArg,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Article files or folders (or use --story).", show_default=False),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.md,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
     words: WordsOpt = DEFAULT_CONFIG.words,
+    story: Annotated[
+        str | None, typer.Option("--story", help="Brief this stored story (see `stories`).")
+    ] = None,
+    db: Annotated[Path, typer.Option("--db", help="The store, with --story.")] = Path(
+        "newsprism.db"
+    ),
 ) -> None:
     """Brief the given articles as one story: points with their outlets, unique reports,
     quotes with speakers, people, all linked to the source passages."""
     from newsprism.render import render
 
     config = DEFAULT_CONFIG.with_overrides(words=words)
-    result = _progress_brief(paths, config)
+    if story is not None and paths:
+        raise _fail("give either article files/folders or --story ID, not both.")
+    if story is not None:
+        from newsprism.cli_store import stored_brief
+
+        result = stored_brief(story, db, config)
+    elif paths:
+        result = _progress_brief(paths, config)
+    else:
+        raise _fail(
+            "nothing to brief: give article files or folders, or --story ID for a stored "
+            "story (list them with `newsprism stories --db FILE`)."
+        )
     text = render(result, fmt.value)
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -176,12 +197,15 @@ def eval_quotes(
     dataset: Annotated[Path, typer.Argument(help="PolNeAR-format JSONL (attributions annotated).")],
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    errors: Annotated[
+        int, typer.Option(help="Also list N missed, N spurious and N wrong-speaker quotes.")
+    ] = 0,
 ) -> None:
     """Quote extraction P/R/F1 (exact and overlap, all and direct) and speaker accuracy."""
     from rich.progress import Progress
 
     from newsprism.errors import NewsprismError
-    from newsprism.eval.quotes import evaluate_quotes
+    from newsprism.eval.quotes import evaluate_quotes, format_errors
     from newsprism.eval.quotes import format_table as quote_table
 
     try:
@@ -191,13 +215,49 @@ def eval_quotes(
             def note(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            report = evaluate_quotes(dataset, limit=limit, progress=note)
+            report = evaluate_quotes(dataset, limit=limit, progress=note, errors=errors)
     except NewsprismError as error:
         raise _fail(str(error)) from None
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
         _wide_console().print(quote_table(report))
+        if report.errors:
+            _wide_console().print(format_errors(report))
+
+
+@eval_app.command("quotes-train")
+def eval_quotes_train(
+    dataset: Annotated[Path, typer.Argument(help="PolNeAR train split (polnear_train.jsonl).")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Model file [default: the packaged one]."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Train on the first N articles only.")] = None,
+) -> None:
+    """Train the reported-speech models (cue and content) on PolNeAR and write them."""
+    from rich.progress import Progress
+
+    from newsprism.errors import NewsprismError
+    from newsprism.eval.quote_model import packaged_model_path, train_attribution_model
+
+    target = output or packaged_model_path()
+    try:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("parsing", total=None)
+
+            def note(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            model = train_attribution_model(dataset, target, limit=limit, progress=note)
+    except NewsprismError as error:
+        raise _fail(str(error)) from None
+    about = model.about
+    err.print(
+        f"trained on {about.get('articles')} articles "
+        f"({about.get('cue_positives')} cues in {about.get('cue_examples')} tokens); "
+        f"wrote {target}"
+    )
 
 
 class ClusterMode(str, Enum):
@@ -272,6 +332,47 @@ def cluster(
         title = first.title or first.text[:80]
         typer.echo(f"{story.id}  {len(story.article_ids):>3} article(s)  {title}")
         typer.echo(f"      outlets: {', '.join(outlets)}")
+
+
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="The store (newsprism ingest builds it).")] = (
+        Path("newsprism.db")
+    ),
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="NEWSPRISM_TOKEN", help="API token required by write endpoints."),
+    ] = None,
+    cors_origin: Annotated[
+        list[str] | None, typer.Option(help="Origin allowed to call the API (repeatable).")
+    ] = None,
+    max_body_mb: Annotated[
+        float, typer.Option(min=0.001, help="Largest request body accepted, in MiB.")
+    ] = 32.0,
+) -> None:
+    """Serve the web page and the HTTP API (docs: /api/openapi.json) on the store."""
+    from newsprism.service import serve as run_service
+
+    err.print(f"serving {db} on http://{host}:{port}/", highlight=False)
+    run_service(
+        db,
+        host=host,
+        port=port,
+        token=token,
+        cors_origins=tuple(cors_origin or ()),
+        max_body_bytes=int(max_body_mb * 1024 * 1024),
+    )
+
+
+def _register_store_commands() -> None:
+    from newsprism.cli_store import register
+
+    register(app, eval_app)
+
+
+_register_store_commands()
 
 
 def _wide_console() -> Console:

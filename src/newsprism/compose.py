@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from newsprism.align import CORROBORATED_SLACK, Alignment
 from newsprism.model import Article, Point, Span, UniqueReport
+from newsprism.novelty import Anchor
 
 logger = logging.getLogger(__name__)
 
@@ -135,21 +136,88 @@ def _redundant(alignment: Alignment, rep: int, chosen: list[int], threshold: flo
     return bool((similarity >= threshold).any() or corroborated.any())
 
 
+#: Rank bonus per name / number only the outlet states: a new number is the clearest new
+#: fact ("more than 13,000 people have died"), a new name a lesser one.
+NOVELTY_WEIGHT = {"number": 0.6, "name": 0.3}
+MAX_NOVELTY = 0.9
+
+
+def _importance(alignment: Alignment) -> np.ndarray:
+    """Per candidate sentence, the support-free part of :func:`score_points`: centrality,
+    position, concision, and not being a question."""
+    centroid = alignment.embeddings.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    centrality = alignment.embeddings @ (centroid / norm)
+    out = np.zeros(len(alignment.candidates), dtype=np.float32)
+    for i, candidate in enumerate(alignment.candidates):
+        text = candidate.sentence.text
+        out[i] = (
+            CENTRALITY_WEIGHT * float(centrality[i])
+            + POSITION_WEIGHT * (1.0 - candidate.position)
+            - LENGTH_PENALTY * max(0, len(text.split()) - CONCISE_WORDS)
+            - (QUESTION_PENALTY if text.rstrip("”’\"' ").endswith("?") else 0.0)
+        )
+    return out
+
+
 def unique_reports(
-    articles: Sequence[Article], ranked: Sequence[Point], *, per_outlet: int = 8
+    articles: Sequence[Article],
+    ranked: Sequence[Point],
+    *,
+    per_outlet: int = 8,
+    alignment: Alignment | None = None,
+    novel: Mapping[Span, tuple[Anchor, ...]] | None = None,
 ) -> tuple[UniqueReport, ...]:
-    """Points that a single outlet reports, grouped by outlet, most important first."""
-    by_outlet: dict[str, list[UniqueReport]] = {}
+    """What a single outlet reports, grouped by outlet, most important first.
+
+    Two kinds of report: a point only one outlet carries (support 1), and, given the
+    ``alignment`` and the ``novel`` anchors (:func:`newsprism.novelty.novel_anchors`), a
+    sentence that adds a name or a number no other outlet states to an otherwise shared
+    point ("... an insurgency in which more than 13,000 people have died"): alignment
+    links it to the other outlets for the rest of its content, but its new fact is still
+    this outlet's alone. Reports rank by the importance of the sentence (centrality and
+    position, as in :func:`score_points`) plus :data:`NOVELTY_WEIGHT` per new name or
+    number (at most :data:`MAX_NOVELTY`), so new facts come before commentary only one
+    outlet carries. Each report highlights its new names and numbers.
+    """
+    novel = novel or {}
+    scored: dict[Span, tuple[float, UniqueReport]] = {}
+    importance = _importance(alignment) if alignment is not None else None
+    index = (
+        {c.sentence.span: i for i, c in enumerate(alignment.candidates)}
+        if alignment is not None
+        else {}
+    )
+
+    def bonus(span: Span) -> float:
+        return min(MAX_NOVELTY, sum(NOVELTY_WEIGHT[a.kind] for a in novel.get(span, ())))
+
+    def highlights(span: Span) -> tuple[Span, ...]:
+        return tuple(a.span for a in novel.get(span, ()))
+
     for point in ranked:
         if point.support != 1 or len(point.outlets) != 1:
             continue
-        outlet = point.outlets[0]
-        bucket = by_outlet.setdefault(outlet, [])
-        if len(bucket) < per_outlet:
-            bucket.append(UniqueReport(outlet, point.text, point.citations))
+        span = point.citations[0]
+        base = point.score
+        if importance is not None and span in index:
+            base = float(importance[index[span]])
+        report = UniqueReport(point.outlets[0], point.text, point.citations, highlights(span))
+        scored[span] = (base + bonus(span), report)
+    if alignment is not None and importance is not None:
+        for span in novel:
+            if span in scored or span not in index:
+                continue
+            candidate = alignment.candidates[index[span]]
+            outlet = articles[candidate.article_index].outlet
+            report = UniqueReport(outlet, candidate.sentence.text, (span,), highlights(span))
+            scored[span] = (float(importance[index[span]]) + bonus(span), report)
+    by_outlet: dict[str, list[tuple[float, UniqueReport]]] = {}
+    for score, report in scored.values():
+        by_outlet.setdefault(report.outlet, []).append((score, report))
     order = [a.outlet for a in articles]
-    return tuple(
-        report
-        for outlet in sorted(by_outlet, key=lambda o: order.index(o) if o in order else len(order))
-        for report in by_outlet[outlet]
-    )
+    out: list[UniqueReport] = []
+    for outlet in sorted(by_outlet, key=lambda o: order.index(o) if o in order else len(order)):
+        best = sorted(by_outlet[outlet], key=lambda item: (-item[0], item[1].citations[0]))
+        out.extend(report for _score, report in best[:per_outlet])
+    return tuple(out)

@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from newsprism.model import Article, Divergence, DivergenceAnswer, Span
@@ -308,6 +308,9 @@ def _paragraph_quantities(article: Article, para: ParsedParagraph) -> list[Quant
             start -= 1
             if start > 0 and doc[start - 1].lower_ in ("us", "u.s.") and unit == "USD":
                 start -= 1
+            if qualifier is None:  # "nearly $500 billion": the qualifier precedes the sign
+                qualifier, start = _qualifier(doc, start)
+                approx = qualifier or approx
         if end < len(doc):
             after = doc[end]
             if after.text in ("%",) or after.lower_ in ("percent", "pct"):
@@ -417,7 +420,10 @@ def _plural(group: Sequence[Quantity], article_text: str) -> str:
     first = group[0]
     if first.head_span is not None and first.value != 1:
         printed = article_text[first.head_span.start : first.head_span.end]
-        return printed if first.head is None or printed.lower() != first.head else printed + "s"
+        plural = printed.lower().endswith("s") or printed.lower() == "people"
+        if plural or first.head is None or printed.lower() != first.head:
+            return printed
+        return printed + "s"
     head = first.head or "items"
     return head if head.endswith("s") or head == "people" else head + "s"
 
@@ -526,4 +532,186 @@ def quantity_divergences(
     return tuple(out)
 
 
-__all__ = ["Quantity", "extract_quantities", "quantity_divergences"]
+#: Counted things too generic to show that two numbers count the same thing: a duration, a
+#: measure, or one of these heads needs the two sentences to carry the same information.
+GENERIC_HEADS = frozenset(
+    {"people", "person", "man", "woman", "child", "time", "member", "case", "thing", "way",
+     "point", "year", "month", "week", "day", "hour", "minute", "second"}
+)  # fmt: skip
+#: Words before or after a number that make it a part, not the total ("four more boys",
+#: "the remaining eight boys", "another 300 troops").
+_PARTIAL_AFTER = re.compile(
+    r"^\s*(more|additional|other|remaining|extra|further|new)\b", re.IGNORECASE
+)
+_PARTIAL_BEFORE = re.compile(
+    r"\b(another|remaining|other|first|last|further|additional|the)\s*$", re.IGNORECASE
+)
+#: A duration followed by these is a time offset ("four minutes after", "two years ago").
+_OFFSET_AFTER = re.compile(r"^\s*\S+\s+(after|later|before|earlier|ago|since)\b", re.IGNORECASE)
+#: A number someone expects is a forecast, not a count ("were expecting 870,000 jobs").
+_FORECAST_BEFORE = re.compile(
+    r"\b(expect\w*|forecast\w*|project\w*|predict\w*|estimat\w*|anticipat\w*)"
+    r"(\s+\S+){0,3}\s*$",
+    re.IGNORECASE,
+)
+#: "157 of 338 seats": the number after "N of" is the size of the whole set.
+_TOTAL_BEFORE = re.compile(r"\d[\d,.]*\s+of\s*$")
+#: The baseline a change is measured from ("a 36% increase from February").
+_BASELINE_AFTER = re.compile(r"\b(?:from|since|than|compared with|compared to)\s+([^,.;]{1,40})")
+WIDELY_STATED = 3  # outlets stating a specific counted thing that make it a story figure
+SAME_INFORMATION = 0.6  # blended sentence similarity of two sentences carrying one fact
+NEAR_PARAPHRASE = 0.8  # needed for measures and durations: distances, times of many things
+MAX_RATIO = 3.0  # two counts further apart than this count different things
+MIN_COUNT = 10  # small counts ("three states", "five charges") differ between facts
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    """Numbers close enough to be two statements of one figure: within :data:`MAX_RATIO`
+    of each other, and counts of at least :data:`MIN_COUNT` ("13 aftershocks" / "27";
+    not "three states" / "five states", not "627,000 deaths" / "3.3 million")."""
+    if a.kind == "count" and min(a.high, b.high) < MIN_COUNT:
+        return False
+    low = max(min(a.high, b.high), 1e-9)
+    high = max(a.low, b.low)
+    return high / low <= MAX_RATIO
+
+
+MAX_STATEMENT_WORDS = 60  # a longer "sentence" is a table or a list, not a statement
+MAX_STATEMENT_NUMBERS = 6
+
+
+def _partial(article_text: str, span: Span, quantity: Quantity) -> bool:
+    """A part, a reference to a known set ("the two nations"), a time offset or a
+    forecast: not the count the outlets could disagree on."""
+    after = article_text[span.end : span.end + 30]
+    before = article_text[max(0, span.start - 40) : span.start]
+    if _PARTIAL_AFTER.match(after) or _PARTIAL_BEFORE.search(before):
+        return True
+    if _TOTAL_BEFORE.search(before):
+        return True
+    if quantity.kind == "duration" and _OFFSET_AFTER.match(after):
+        return True
+    return bool(_FORECAST_BEFORE.search(before))
+
+
+def _baseline(article_text: str, span: Span) -> frozenset[str]:
+    """Content words of the baseline a change is measured from, if the sentence gives one."""
+    match = _BASELINE_AFTER.search(article_text[span.end : span.end + 60])
+    if match is None:
+        return frozenset()
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", match.group(1).lower()) if len(w) > 2)
+
+
+def _same_baseline(texts: Mapping[str, str], a: DivergenceAnswer, b: DivergenceAnswer) -> bool:
+    """Two changes compare only when measured from the same baseline (or either is silent)."""
+    ba = _baseline(texts[a.citations[0].article_id], a.citations[0])
+    bb = _baseline(texts[b.citations[0].article_id], b.citations[0])
+    return not ba or not bb or bool(ba & bb)
+
+
+_COMPOUND_AFTER = re.compile(r"^-([A-Za-z]+)")
+
+
+def _measured_compound(article_text: str, span: Span) -> str | None:
+    """The unit of a hyphenated measure after the number ("27-inch" -> "inch")."""
+    match = _COMPOUND_AFTER.match(article_text[span.end : span.end + 20])
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    word = word.removesuffix("s")
+    return word if word in _MEASURE_UNITS or word in ("point", "degree") else None
+
+
+def _same_dimension(texts: Mapping[str, str], a: DivergenceAnswer, b: DivergenceAnswer) -> bool:
+    """A "27-inch touchscreen" and a "10-finger touchscreen" measure different things."""
+    ua = _measured_compound(texts[a.citations[0].article_id], a.citations[0])
+    ub = _measured_compound(texts[b.citations[0].article_id], b.citations[0])
+    return ua == ub
+
+
+def _statement(text: str) -> bool:
+    numbers = sum(1 for w in text.split() if any(ch.isdigit() for ch in w))
+    return len(text.split()) <= MAX_STATEMENT_WORDS and numbers <= MAX_STATEMENT_NUMBERS
+
+
+def same_fact_quantity_divergences(
+    divergences: Sequence[Divergence],
+    articles: Sequence[Article],
+    quantities_by_article: Mapping[str, Sequence[Quantity]],
+    similarity: Callable[[Span, Span], float],
+) -> tuple[Divergence, ...]:
+    """Quantity conflicts kept only where the outlets state the same fact differently.
+
+    Reviewing conflicts on the shared datasets showed three ways two numbers that count
+    alike still answer different questions: a generic counted thing ("two years ago" and
+    "eight years of rule"; :data:`GENERIC_HEADS` and every duration or measure), a part
+    rather than the total ("four more boys" and "eight boys"), and tables read as
+    sentences. So answers that state a part, a reference to a known set ("the two
+    nations"), a time offset ("four minutes after"), the size of a whole ("157 of 338
+    seats") or a forecast, or that sit in a table, are dropped; two changes measured from
+    different baselines ("36% from February", "25% from March 2020") are not compared; and a conflict stands only when two conflicting answers of different
+    outlets come from sentences that carry the same information (``same_information``: the
+    alignment links them), or, for a specific counted thing (not in :data:`GENERIC_HEADS`,
+    not a unit), when at least :data:`WIDELY_STATED` outlets state a number for it (a
+    figure the story turns on, such as the troops at the border); measures and durations
+    need near-paraphrases (:data:`NEAR_PARAPHRASE`); and the two numbers must be close
+    enough to be one figure (:func:`_comparable`). A group left without a
+    conflict is dropped (it was one only by comparing different facts); compatible groups
+    (``conflict=False``) are kept as they are.
+    """
+    texts = {a.id: a.text for a in articles}
+    by_span = {q.span: q for qs in quantities_by_article.values() for q in qs}
+    out: list[Divergence] = []
+    for divergence in divergences:
+        if divergence.kind != "quantity" or not divergence.conflict:
+            out.append(divergence)
+            continue
+        answers = [
+            a
+            for a in divergence.answers
+            if a.citations[0] in by_span
+            and not _partial(
+                texts[a.citations[0].article_id], a.citations[0], by_span[a.citations[0]]
+            )
+            and _statement(a.text)
+        ]
+        pairs = [
+            (a, b)
+            for i, a in enumerate(answers)
+            for b in answers[i + 1 :]
+            if a.outlet != b.outlet
+            and not _compatible(by_span[a.citations[0]], by_span[b.citations[0]])
+            and _same_baseline(texts, a, b)
+            and _same_dimension(texts, a, b)
+        ]
+        generic = any(
+            by_span[a.citations[0]].unit is not None
+            or by_span[a.citations[0]].canonical_head in GENERIC_HEADS
+            for a in answers
+        )
+        pairs = [
+            (a, b)
+            for a, b in pairs
+            if _comparable(by_span[a.citations[0]], by_span[b.citations[0]])
+        ]
+        measured = any(by_span[a.citations[0]].unit is not None for a in answers)
+        widely = len({a.outlet for a in answers}) >= WIDELY_STATED
+        if generic or not widely:
+            needed = NEAR_PARAPHRASE if measured else SAME_INFORMATION
+            pairs = [
+                (a, b) for a, b in pairs if similarity(a.citations[1], b.citations[1]) >= needed
+            ]
+        if not pairs:
+            logger.debug("dropped quantity conflict %r: different facts", divergence.question)
+            continue
+        out.append(replace(divergence, answers=tuple(answers)))
+    return tuple(out)
+
+
+__all__ = [
+    "GENERIC_HEADS",
+    "Quantity",
+    "extract_quantities",
+    "quantity_divergences",
+    "same_fact_quantity_divergences",
+]

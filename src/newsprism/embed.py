@@ -129,6 +129,38 @@ def load_tokenizer(path: Path | None = None) -> Tokenizer:
     return tokenizer
 
 
+MAX_PADDING = 0.05  # share of padded positions a batch may carry (see length_batches)
+
+
+def length_batches(
+    lengths: Sequence[int], batch_size: int, max_padding: float = MAX_PADDING
+) -> list[list[int]]:
+    """Indices grouped into batches of similar length, shortest first.
+
+    The encoder's cost grows with batch x longest sequence, so a batch of one story's
+    sentences (8 to 70 tokens) padded to its longest spends ~40% of the work on padding.
+    A batch is closed when adding the next (longer) sentence would make more than
+    ``max_padding`` of its positions padding, or at ``batch_size``. On the seeds this
+    halves the CPU time of batches of 64 (benchmarks/bench_embed.py); smaller batches
+    than that gain nothing, as the per-call overhead takes over.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    tokens = 0
+    for index in order:
+        n = lengths[index]
+        padded = n * (len(current) + 1)  # sorted: the new one is the longest
+        if current and (len(current) >= batch_size or padded > (1 + max_padding) * (tokens + n)):
+            batches.append(current)
+            current, tokens = [], 0
+        current.append(index)
+        tokens += n
+    if current:
+        batches.append(current)
+    return batches
+
+
 def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Mean of the token vectors under the mask, L2-normalised (as sentence-transformers)."""
     weights = mask[:, :, None].astype(np.float32)
@@ -173,6 +205,8 @@ class OnnxEmbedder(Embedder):
         directory: the export's directory (default :func:`model_dir`).
         threads: ONNX Runtime intra-op threads (default: ``$NEWSPRISM_ORT_THREADS``, else
             the machine's cores up to 4; beyond that a small encoder gains little).
+        max_padding: see :func:`length_batches`; ``float("inf")`` gives plain batches of
+            ``batch_size`` (for comparison in ``benchmarks/bench_embed.py``).
     """
 
     def __init__(
@@ -181,10 +215,12 @@ class OnnxEmbedder(Embedder):
         quantized: bool | None = None,
         directory: Path | None = None,
         threads: int | None = None,
+        max_padding: float = MAX_PADDING,
     ) -> None:
         self.quantized = quantized
         self.directory = directory
         self.threads = threads
+        self.max_padding = max_padding
         self.name = {None: "onnx", True: "onnx-int8", False: "onnx-fp32"}[quantized]
         self.model_file: Path | None = None
         self._session: InferenceSession | None = None
@@ -222,6 +258,9 @@ class OnnxEmbedder(Embedder):
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.threads or _default_threads()
         options.inter_op_num_threads = 1
+        # Idle pool threads otherwise spin for work between batches: that nearly doubled
+        # the CPU time of a 2-thread encode here and took the core spaCy runs on.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         started = time.perf_counter()
         session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
@@ -245,11 +284,9 @@ class OnnxEmbedder(Embedder):
         self.warm_up()
         assert self._session is not None and self._tokenizer is not None
         encodings = self._tokenizer.encode_batch(list(texts))
-        # Batches of similar length waste little on padding; the order is restored below.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for begin in range(0, len(order), batch_size):
-            rows = order[begin : begin + batch_size]
-            width = max(len(encodings[i].ids) for i in rows)
+        lengths = [len(e.ids) for e in encodings]
+        for rows in length_batches(lengths, batch_size, self.max_padding):
+            width = max(lengths[i] for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             for j, i in enumerate(rows):

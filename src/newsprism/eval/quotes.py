@@ -23,10 +23,13 @@ Conventions (also written into :meth:`QuoteEvalReport.to_dict`):
   to any gold quote, direct recall the share of gold direct quotes matched by any
   prediction.
 * **Speaker accuracy** over overlap-matched pairs. A predicted speaker is right when
-  (1) its span overlaps the gold ``sources`` span; or (2) its surname (last word of the
+  (1) its span overlaps the gold ``sources`` span (for an unnamed prediction, whose span
+  points at the words describing the source, "officials" or "they", not when the gold
+  source is "he"/"she": that person must be named); or (2) its surname (last word of the
   name) is a word of the gold source text ("Trump" vs "Mr. Trump", "Donald Trump"); or
   (3) the gold source is a pronoun and the person named nearest before it (spaCy
-  PERSON mentions of the same article) has that surname — an approximate coreference,
+  PERSON mentions of the same article, and the lone surnames of those people that NER
+  missed, see :func:`person_mentions`) has that surname — an approximate coreference,
   reported separately as the *strict* figure leaves it out; or (4) the prediction is
   unnamed (``Speaker(None)``) and the gold source names nobody: not a pronoun, and its
   head word (in spaCy's parse) is not part of a PERSON/ORG/GPE/NORP mention ("a
@@ -44,7 +47,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +117,9 @@ _PRONOUNS = frozenset(
     ]
 )
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+#: Pronouns that stand for one person: an unnamed prediction pointing at them is not
+#: enough, the person must be named (rule 3).
+_SINGULAR_PERSONAL = frozenset({"he", "she", "him", "her", "i", "me"})
 
 
 # ---------------------------------------------------------------------------------------
@@ -176,8 +182,94 @@ _ZERO = PRF(0, 0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteError:
+    """One error, for reading: a gold attribution missed, a prediction matching nothing,
+    or a matched quote with the wrong speaker (``kind``: missed / spurious / speaker)."""
+
+    kind: str
+    article: str
+    offset: int
+    cue: str
+    source: str  # the gold source (missed, speaker) or the predicted speaker (spurious)
+    text: str  # the gold content (missed, speaker) or the predicted content (spurious)
+    predicted: str = ""  # speaker errors: the predicted speaker
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(QuoteError)}
+
+
+def _spans_text(text: str, spans: Sequence[CharSpan]) -> str:
+    return " … ".join(" ".join(text[s:e].split()) for s, e in spans)
+
+
+def article_errors(
+    article: Article,
+    gold: Sequence[GoldQuote],
+    quotes: Sequence[Quote],
+    paragraphs: Sequence[ParsedParagraph] = (),
+) -> list[QuoteError]:
+    """The errors of one article: missed gold, spurious predictions, wrong speakers."""
+    text = article.text
+    predictions, _exact, loose = _matchings(text, gold, quotes)
+    matched_p = {p for p, _, _ in loose}
+    matched_g = {g for _, g, _ in loose}
+    out: list[QuoteError] = []
+    persons = person_mentions(paragraphs)
+    for g_index, quote in enumerate(gold):
+        if g_index in matched_g:
+            continue
+        out.append(
+            QuoteError(
+                "missed",
+                article.id,
+                min(s for s, _ in quote.contents),
+                _spans_text(text, quote.cue),
+                _spans_text(text, quote.sources),
+                _spans_text(text, quote.contents),
+            )
+        )
+    for p_index, prediction in enumerate(predictions):
+        if p_index in matched_p:
+            continue
+        q = prediction.quote
+        out.append(
+            QuoteError(
+                "spurious",
+                article.id,
+                prediction.spans[0][0],
+                _spans_text(text, [(q.cue.start, q.cue.end)]) if q.cue else "",
+                q.speaker.name or "",
+                _spans_text(text, prediction.spans),
+            )
+        )
+    for p_index, g_index, _score in loose:
+        q, quote = predictions[p_index].quote, gold[g_index]
+        named = named_heads(paragraphs, quote.sources)
+        if speaker_correct(text, q, quote, persons, named):
+            continue
+        described = _spans_text(text, [(q.speaker.span.start, q.speaker.span.end)])
+        out.append(
+            QuoteError(
+                "speaker",
+                article.id,
+                min(s for s, _ in quote.contents),
+                _spans_text(text, quote.cue),
+                _spans_text(text, quote.sources),
+                _spans_text(text, quote.contents),
+                q.speaker.name or (f"(unnamed: {described})" if q.speaker.span else "(unnamed)"),
+            )
+        )
+    return sorted(out, key=lambda e: (e.kind, e.offset))
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleScore:
-    """The counts of one article (summed into the report)."""
+    """The counts of one article (summed into the report).
+
+    ``reported_*`` score reported speech alone (gold attributions that are not direct,
+    predictions with ``direct=False``); ``ledger_reported`` scores the reported speech
+    the brief's ledger keeps (:data:`newsprism.quotes.LEDGER_REPORTED`), overlap match.
+    """
 
     all_exact: PRF = _ZERO
     all_overlap: PRF = _ZERO
@@ -186,16 +278,13 @@ class ArticleScore:
     speaker_correct: int = 0
     speaker_correct_strict: int = 0
     speaker_total: int = 0
+    reported_exact: PRF = _ZERO
+    reported_overlap: PRF = _ZERO
+    ledger_reported: PRF = _ZERO
 
     def __add__(self, other: ArticleScore) -> ArticleScore:
         return ArticleScore(
-            self.all_exact + other.all_exact,
-            self.all_overlap + other.all_overlap,
-            self.direct_exact + other.direct_exact,
-            self.direct_overlap + other.direct_overlap,
-            self.speaker_correct + other.speaker_correct,
-            self.speaker_correct_strict + other.speaker_correct_strict,
-            self.speaker_total + other.speaker_total,
+            *(getattr(self, f.name) + getattr(other, f.name) for f in fields(ArticleScore))
         )
 
 
@@ -214,6 +303,10 @@ class QuoteEvalReport:
     speaker_total: int
     seconds: float
     published: tuple[dict[str, Any], ...] = field(default=PUBLISHED)
+    reported_exact: PRF = _ZERO
+    reported_overlap: PRF = _ZERO
+    ledger_reported: PRF = _ZERO
+    errors: tuple[QuoteError, ...] = ()
 
     @property
     def speaker_accuracy(self) -> float:
@@ -233,6 +326,11 @@ class QuoteEvalReport:
                 "exact": self.direct_exact.to_dict(),
                 "overlap": self.direct_overlap.to_dict(),
             },
+            "reported": {
+                "exact": self.reported_exact.to_dict(),
+                "overlap": self.reported_overlap.to_dict(),
+                "ledger_overlap": self.ledger_reported.to_dict(),
+            },
             "speaker": {
                 "accuracy": round(self.speaker_accuracy, 4),
                 "accuracy_strict": round(self.speaker_accuracy_strict, 4),
@@ -241,6 +339,7 @@ class QuoteEvalReport:
                 "matched_quotes": self.speaker_total,
             },
             "seconds": round(self.seconds, 1),
+            "errors": [e.to_dict() for e in self.errors],
             "published_reference": [
                 {**row, "note": "published figure on other data, not comparable one to one"}
                 for row in self.published
@@ -251,6 +350,8 @@ class QuoteEvalReport:
                 "overlap": f"shared tokens >= {OVERLAP_THRESHOLD} of the longer span",
                 "matching": "one-to-one, greedy by overlap",
                 "gold_direct": "every content piece opens with a quotation mark",
+                "reported": "gold not direct vs predictions with direct=False; ledger_overlap"
+                " scores the ledger's policy (newsprism.quotes.LEDGER_REPORTED)",
                 "predicted_unit": "quotes sharing a cue span are one prediction",
                 "speaker": "span overlap, surname in gold source, pronoun -> nearest "
                 "preceding PERSON (not in strict), or unnamed vs unnamed gold",
@@ -459,6 +560,32 @@ def named_heads(
     return out
 
 
+def person_mentions(paragraphs: Sequence[ParsedParagraph]) -> list[tuple[int, int, str]]:
+    """``(start, end, text)`` of the people mentioned in an article, in text order.
+
+    spaCy's PERSON entities, plus the lone surnames NER misses on second mention
+    ("Sanders said" tagged ORG or nothing): a capitalised word that is the last word of
+    a multi-word PERSON entity of the same article. Used by the pronoun rule (3).
+    """
+    surnames = {
+        ent.text.split()[-1]
+        for para in paragraphs
+        for ent in para.doc.ents
+        if ent.label_ == "PERSON" and len(ent.text.split()) > 1
+    }
+    out = []
+    for para in paragraphs:
+        for token in para.doc:
+            if token.ent_type_ == "PERSON":
+                if token.ent_iob_ == "B":
+                    ent = next(e for e in para.doc.ents if e.start == token.i)
+                    out.append((para.offset + ent.start_char, para.offset + ent.end_char, ent.text))
+            elif token.text in surnames and token.text[:1].isupper():
+                start = para.offset + token.idx
+                out.append((start, start + len(token.text), token.text))
+    return out
+
+
 def speaker_correct(
     text: str,
     quote: Quote,
@@ -482,14 +609,17 @@ def speaker_correct(
     speaker = quote.speaker
     if not gold.sources:
         return speaker.name is None
-    if speaker.name is None:
-        return not _names_someone(text, gold, named)
-    if speaker.span is not None and any(
+    overlaps = speaker.span is not None and any(
         speaker.span.start < e and s < speaker.span.end for s, e in gold.sources
-    ):
+    )
+    source_words = _words(" ".join(text[s:e] for s, e in gold.sources))
+    if speaker.name is None:
+        if overlaps and not (len(source_words) == 1 and source_words[0] in _SINGULAR_PERSONAL):
+            return True  # the source words themselves ("officials", "they", "Democrats")
+        return not _names_someone(text, gold, named)
+    if overlaps:
         return True
     surname = (_words(speaker.name) or [""])[-1]
-    source_words = _words(" ".join(text[s:e] for s, e in gold.sources))
     if surname and surname in source_words:
         return True
     if resolve_pronouns and len(source_words) == 1 and source_words[0] in _PRONOUNS:
@@ -500,33 +630,53 @@ def speaker_correct(
     return False
 
 
+def _subset_prf(
+    predictions: Sequence[_Prediction],
+    gold: Sequence[GoldQuote],
+    pairs: Sequence[tuple[int, int, float]],
+    kind: str,
+) -> PRF:
+    """Counts for ``kind`` = "all", "direct" or "reported" quotes of one matching."""
+
+    def wanted(direct: bool) -> bool:
+        return kind == "all" or (direct if kind == "direct" else not direct)
+
+    p_keep = {i for i, p in enumerate(predictions) if wanted(p.quote.direct)}
+    g_keep = {i for i, g in enumerate(gold) if wanted(g.direct)}
+    p_matched = {p for p, _, _ in pairs} & p_keep
+    g_matched = {g for _, g, _ in pairs} & g_keep
+    return PRF(len(p_matched), len(p_keep), len(g_matched), len(g_keep))
+
+
+def _matchings(
+    text: str, gold: Sequence[GoldQuote], quotes: Sequence[Quote]
+) -> tuple[list[_Prediction], list[tuple[int, int, float]], list[tuple[int, int, float]]]:
+    """Prediction units and their exact and overlap matchings to the gold."""
+    tokens = token_offsets(text)
+    predictions = group_predictions(quotes)
+    p_sets = [span_tokens(tokens, p.spans) for p in predictions]
+    g_sets = [span_tokens(tokens, g.contents) for g in gold]
+    return predictions, match_spans(p_sets, g_sets, exact=True), match_spans(p_sets, g_sets)
+
+
 def score_article(
     article: Article,
     gold: Sequence[GoldQuote],
     quotes: Sequence[Quote],
     paragraphs: Sequence[ParsedParagraph] = (),
+    ledger_quotes: Sequence[Quote] | None = None,
 ) -> ArticleScore:
-    """Score one article's extracted quotes against its gold attributions."""
-    tokens = token_offsets(article.text)
-    predictions = group_predictions(quotes)
-    p_sets = [span_tokens(tokens, p.spans) for p in predictions]
-    g_sets = [span_tokens(tokens, g.contents) for g in gold]
-    exact = match_spans(p_sets, g_sets, exact=True)
-    loose = match_spans(p_sets, g_sets)
+    """Score one article's extracted quotes against its gold attributions.
+
+    ``ledger_quotes``, when given, are the same article's quotes under the ledger's
+    reported-speech policy; their reported speech is scored on its own.
+    """
+    predictions, exact, loose = _matchings(article.text, gold, quotes)
 
     def prf(pairs: list[tuple[int, int, float]], direct: bool) -> PRF:
-        p_keep = [i for i, p in enumerate(predictions) if p.quote.direct or not direct]
-        g_keep = [i for i, g in enumerate(gold) if g.direct or not direct]
-        p_matched = {p for p, _, _ in pairs} & set(p_keep)
-        g_matched = {g for _, g, _ in pairs} & set(g_keep)
-        return PRF(len(p_matched), len(p_keep), len(g_matched), len(g_keep))
+        return _subset_prf(predictions, gold, pairs, "direct" if direct else "all")
 
-    persons = [
-        (para.offset + ent.start_char, para.offset + ent.end_char, ent.text)
-        for para in paragraphs
-        for ent in para.doc.ents
-        if ent.label_ == "PERSON"
-    ]
+    persons = person_mentions(paragraphs)
     correct = strict = 0
     for p_index, g_index, _score in loose:
         quote = predictions[p_index].quote
@@ -537,6 +687,10 @@ def score_article(
             article.text, quote, gold[g_index], persons, named, resolve_pronouns=False
         ):
             strict += 1
+    ledger = _ZERO
+    if ledger_quotes is not None:
+        ledger_predictions, _, ledger_loose = _matchings(article.text, gold, ledger_quotes)
+        ledger = _subset_prf(ledger_predictions, gold, ledger_loose, "reported")
     return ArticleScore(
         prf(exact, False),
         prf(loose, False),
@@ -545,6 +699,9 @@ def score_article(
         correct,
         strict,
         len(loose),
+        _subset_prf(predictions, gold, exact, "reported"),
+        _subset_prf(predictions, gold, loose, "reported"),
+        ledger,
     )
 
 
@@ -558,7 +715,11 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def evaluate_quotes(
-    dataset_path: str | Path, *, limit: int | None = None, progress: Progress | None = None
+    dataset_path: str | Path,
+    *,
+    limit: int | None = None,
+    progress: Progress | None = None,
+    errors: int = 0,
 ) -> QuoteEvalReport:
     """Extract quotes from every PolNeAR article and score them against the gold.
 
@@ -566,23 +727,29 @@ def evaluate_quotes(
         dataset_path: a PolNeAR JSONL file (``../shared/data/polnear/polnear_dev.jsonl``).
         limit: score only the first ``limit`` articles.
         progress: called with ``(articles done, articles total)`` after each batch.
+        errors: keep up to this many errors of each kind (missed, spurious, speaker),
+            spread over the file (every k-th), in :attr:`QuoteEvalReport.errors`.
 
     Returns:
         The report; :func:`format_table` renders it.
     """
     from newsprism.nlp import annotate
-    from newsprism.quotes import extract_quotes
+    from newsprism.quotes import LEDGER_REPORTED, extract_quotes
 
     began = time.perf_counter()
     records = load_polnear(dataset_path, limit=limit)
     total = ArticleScore()
     done = 0
+    found: list[QuoteError] = []
     for batch in _batches(records, BATCH_ARTICLES):
         annotation = annotate([article for article, _ in batch])
         for article, gold in batch:
             paragraphs = annotation.docs[article.id]
             quotes = extract_quotes(article, paragraphs, indirect=True)
-            total = total + score_article(article, gold, quotes, paragraphs)
+            ledger = extract_quotes(article, paragraphs, indirect=LEDGER_REPORTED)
+            total = total + score_article(article, gold, quotes, paragraphs, ledger)
+            if errors:
+                found.extend(article_errors(article, gold, quotes, paragraphs))
         done += len(batch)
         if progress is not None:
             progress(done, len(records))
@@ -599,7 +766,35 @@ def evaluate_quotes(
         speaker_correct_strict=total.speaker_correct_strict,
         speaker_total=total.speaker_total,
         seconds=seconds,
+        reported_exact=total.reported_exact,
+        reported_overlap=total.reported_overlap,
+        ledger_reported=total.ledger_reported,
+        errors=_spread(found, errors),
     )
+
+
+def _spread(found: Sequence[QuoteError], per_kind: int) -> tuple[QuoteError, ...]:
+    """Up to ``per_kind`` errors of each kind, evenly spaced through the file."""
+    out: list[QuoteError] = []
+    for kind in ("missed", "spurious", "speaker"):
+        of_kind = [e for e in found if e.kind == kind]
+        if per_kind and of_kind:
+            step = max(1, len(of_kind) // per_kind)
+            out.extend(of_kind[::step][:per_kind])
+    return tuple(out)
+
+
+def format_errors(report: QuoteEvalReport) -> Table:
+    """The sampled errors of a run, one row each."""
+    from rich.table import Table
+
+    table = Table(title="Errors (sampled through the file)", show_lines=True)
+    for column in ("kind", "article", "cue", "source / speaker", "content"):
+        table.add_column(column, overflow="fold")
+    for e in report.errors:
+        source = f"{e.source} → predicted {e.predicted}" if e.kind == "speaker" else e.source
+        table.add_row(e.kind, f"{e.article}:{e.offset}", e.cue, source, e.text[:300])
+    return table
 
 
 def _fmt(value: float | None) -> str:
@@ -626,6 +821,9 @@ def format_table(report: QuoteEvalReport) -> Table:
         ("all", "exact", report.all_exact, ""),
         ("direct", "overlap", report.direct_overlap, ""),
         ("direct", "exact", report.direct_exact, ""),
+        ("reported", "overlap", report.reported_overlap, ""),
+        ("reported", "exact", report.reported_exact, ""),
+        ("reported (ledger)", "overlap", report.ledger_reported, ""),
     )
     for kind, match, prf, acc in rows:
         table.add_row(
@@ -653,14 +851,18 @@ __all__ = [
     "PUBLISHED",
     "ArticleScore",
     "GoldQuote",
+    "QuoteError",
     "QuoteEvalReport",
+    "article_errors",
     "evaluate_quotes",
+    "format_errors",
     "format_table",
     "group_predictions",
     "load_polnear",
     "match_spans",
     "named_heads",
     "overlap",
+    "person_mentions",
     "score_article",
     "span_tokens",
     "speaker_correct",

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from newsprism.model import Article, Brief, Span
+from newsprism.model import Article, Brief, FramingProfile, Span
 
 
 @lru_cache(maxsize=1)
@@ -65,10 +65,36 @@ def _all_spans(brief: Brief) -> dict[str, list[Span]]:
             spans += answer.citations
     for event in story.timeline:
         spans += event.citations
+    spans += _comparison_spans(brief)
     by_article: dict[str, list[Span]] = {}
     for span in set(spans):
         by_article.setdefault(span.article_id, []).append(span)
     return by_article
+
+
+def _framing_counts(profile: FramingProfile) -> dict[str, dict[str, int]]:
+    from newsprism.framing import counts
+
+    return counts(profile)
+
+
+def _comparison_spans(brief: Brief) -> list[Span]:
+    """Citations of the divergence highlights, omission matrix and framing profiles."""
+    story = brief.story
+    spans: list[Span] = []
+    for report in brief.unique:
+        spans += report.highlights
+    for divergence in story.divergences:
+        for answer in divergence.answers:
+            spans += answer.highlights
+    for row in story.omissions:
+        spans += row.citations
+    for profile in story.framing:
+        for item in (*profile.attributions, *profile.terms, *profile.markers):
+            spans.append(item.citation)
+        for aspect in profile.aspects:
+            spans += aspect.citations
+    return spans
 
 
 def render_html(brief: Brief) -> str:
@@ -83,6 +109,7 @@ def render_html(brief: Brief) -> str:
         for i, article in enumerate(story.articles)
     ]
     outlet_of = {a.id: a.outlet for a in story.articles}
+    texts = {a.id: a.text for a in story.articles}
     label_of = {a.id: f"A{i + 1}" for i, a in enumerate(story.articles)}
     template = _environment().get_template("brief.html.j2")
     return template.render(
@@ -93,5 +120,8 @@ def render_html(brief: Brief) -> str:
         label_of=label_of,
         cite_id=cite_id,
         n_outlets=len({a.outlet for a in story.articles}),
+        outlets=list(dict.fromkeys(a.outlet for a in story.articles)),
+        framing_counts=_framing_counts,
+        text_of=lambda span: texts[span.article_id][span.start : span.end],
         people=[e for e in story.entities if e.kind in {"person", "organisation"}][:30],
     )

@@ -11,6 +11,9 @@ from newsprism.model import (
     Brief,
     Divergence,
     Entity,
+    FramingItem,
+    FramingProfile,
+    Omission,
     Point,
     QuoteGroup,
     Span,
@@ -49,8 +52,64 @@ def _point(point: Point) -> dict[str, Any]:
     }
 
 
-def _unique(report: UniqueReport) -> dict[str, Any]:
-    return {"outlet": report.outlet, "text": report.text, "citations": _citations(report.citations)}
+def _unique(report: UniqueReport, texts: dict[str, str] | None = None) -> dict[str, Any]:
+    out = {"outlet": report.outlet, "text": report.text, "citations": _citations(report.citations)}
+    if texts is not None:
+        out["highlights"] = _highlights(report.highlights, texts)
+    return out
+
+
+def _highlights(spans: tuple[Span, ...], texts: dict[str, str]) -> list[dict[str, Any]]:
+    """Cited words, each with its text (``article.text[start:end]``)."""
+    return [
+        {"text": texts[s.article_id][s.start : s.end], "citation": s.to_dict()}
+        for s in spans
+        if s.article_id in texts
+    ]
+
+
+def _omission(row: Omission) -> dict[str, Any]:
+    return {
+        "text": row.text,
+        "support": row.support,
+        "reported_by": list(row.reported_by),
+        "omitted_by": list(row.omitted_by),
+        "citations": _citations(row.citations),
+    }
+
+
+def _framing(profile: FramingProfile) -> dict[str, Any]:
+    from newsprism.framing import counts
+
+    def items(values: tuple[FramingItem, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": i.text,
+                "category": i.category,
+                "quoted": i.quoted,
+                "citation": i.citation.to_dict(),
+            }
+            for i in values
+        ]
+
+    return {
+        "article_id": profile.article_id,
+        "outlet": profile.outlet,
+        "words": profile.words,
+        "aspects": [
+            {
+                "aspect": a.aspect,
+                "words": a.words,
+                "share": a.share,
+                "citations": _citations(a.citations),
+            }
+            for a in profile.aspects
+        ],
+        "attributions": items(profile.attributions),
+        "terms": items(profile.terms),
+        "markers": items(profile.markers),
+        "counts": counts(profile),
+    }
 
 
 def _quote(group: QuoteGroup) -> dict[str, Any]:
@@ -66,7 +125,13 @@ def _quote(group: QuoteGroup) -> dict[str, Any]:
         "outlets": list(group.outlets),
         "citations": _citations(group.citations),
         "variants": [
-            {"outlet": v.outlet, "text": v.text, "citation": v.citation.to_dict()}
+            {
+                "outlet": v.outlet,
+                "text": v.text,
+                "citation": v.citation.to_dict(),
+                "direct": v.direct,
+                "cue": v.cue.to_dict() if v.cue else None,
+            }
             for v in group.variants
         ],
     }
@@ -84,7 +149,7 @@ def _entity(entity: Entity) -> dict[str, Any]:
     }
 
 
-def _divergence(divergence: Divergence) -> dict[str, Any]:
+def _divergence(divergence: Divergence, texts: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "kind": divergence.kind,
         "question": divergence.question,
@@ -95,6 +160,7 @@ def _divergence(divergence: Divergence) -> dict[str, Any]:
                 "text": a.text,
                 "value": a.value,
                 "citations": _citations(a.citations),
+                "highlights": _highlights(a.highlights, texts or {}),
             }
             for a in divergence.answers
         ],
@@ -115,6 +181,7 @@ def _event(event: TimelineEvent) -> dict[str, Any]:
 def brief_to_dict(brief: Brief) -> dict[str, Any]:
     """The brief as a ``newsprism.brief/1`` document."""
     story = brief.story
+    texts = {a.id: a.text for a in story.articles}
     return {
         "schema": brief.schema,
         "generator": f"newsprism {__version__}",
@@ -123,14 +190,24 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
         "articles": [_article(a) for a in story.articles],
         "skipped": [{"source": s.source, "reason": s.reason} for s in story.skipped],
         "points": [_point(p) for p in brief.points],
-        "unique": [_unique(u) for u in brief.unique],
+        "unique": [_unique(u, texts) for u in brief.unique],
         "quotes": [_quote(q) for q in story.quotes],
-        "divergences": [_divergence(d) for d in story.divergences],
+        "divergences": [_divergence(d, texts) for d in story.divergences],
         "entities": [_entity(e) for e in story.entities],
         "timeline": [_event(e) for e in story.timeline],
+        "omissions": [_omission(o) for o in story.omissions],
+        "framing": [_framing(f) for f in story.framing],
         "meta": brief.meta,
     }
 
 
 def render_json(brief: Brief) -> str:
     return json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2)
+
+
+# Public names of the item shapes, for API responses outside a whole brief (the service's
+# articles and changes endpoints), so they cannot drift from the brief's own items.
+article_to_dict = _article
+point_to_dict = _point
+quote_to_dict = _quote
+divergence_to_dict = _divergence

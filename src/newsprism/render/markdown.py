@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsprism.model import Brief, Span
+from newsprism.render import tables
 
 
 def _labels(brief: Brief) -> dict[str, str]:
@@ -44,25 +45,37 @@ def render_markdown(brief: Brief) -> str:
             lines.append(f"- {_one_line(report.text)} {_cite(report.citations, labels)}")
     if story.quotes:
         lines += ["", "## Who said what", ""]
+        texts = {a.id: a.text for a in story.articles}
+
+        def words(text: str, direct: bool, cue: Span | None) -> str:
+            # reported speech is the outlet's paraphrase: never shown in quotation marks
+            if direct:
+                return f"“{_one_line(text)}”"
+            said = f" (“{texts[cue.article_id][cue.start : cue.end]}”)" if cue else ""
+            return f"reported{said}: {_one_line(text)}"
+
         for group in story.quotes:
             speaker = group.speaker.name or "unnamed speaker"
             role = f" ({group.speaker.role})" if group.speaker.role else ""
+            shown = next(v for v in group.variants if v.text == group.text)
             lines.append(
-                f"- **{speaker}**{role}: “{_one_line(group.text)}” "
+                f"- **{speaker}**{role}: {words(group.text, shown.direct, shown.cue)} "
                 f"_({', '.join(group.outlets)})_ {_cite(group.citations, labels)}"
             )
-            if len({v.text for v in group.variants}) > 1:
+            if len({(v.text, v.direct) for v in group.variants}) > 1:
                 for variant in group.variants:
-                    lines.append(f"  - {variant.outlet}: “{_one_line(variant.text)}”")
+                    wording = words(variant.text, variant.direct, variant.cue)
+                    lines.append(f"  - {variant.outlet}: {wording}")
+
+    def cite(spans: tuple[Span, ...]) -> str:
+        return _cite(spans, labels)
+
     if story.divergences:
         lines += ["", "## Where outlets differ", ""]
-        for divergence in story.divergences:
-            verdict = "outlets disagree" if divergence.conflict else "compatible wordings"
-            lines.append(f"- **{divergence.question}** ({verdict})")
-            for answer in divergence.answers:
-                lines.append(
-                    f"  - {answer.outlet}: {_one_line(answer.text)} {_cite(answer.citations, labels)}"
-                )
+        lines += tables.divergence_tables(brief, cite)
+    if story.omissions:
+        lines += ["", "## What most outlets report and who leaves it out", ""]
+        lines += tables.omission_matrix(brief, cite)
     people = [e for e in story.entities if e.kind in {"person", "organisation"}][:25]
     if people:
         lines += ["", "## People and organisations", ""]
@@ -79,6 +92,9 @@ def render_markdown(brief: Brief) -> str:
         for event in story.timeline:
             when = f"{event.date} ({event.precision}{', scheduled' if event.scheduled else ''})"
             lines.append(f"- {when}: {_one_line(event.text)} {_cite(event.citations, labels)}")
+    if story.framing:
+        lines += ["", "## How each article tells it (framing, compared)", ""]
+        lines += tables.framing_table(brief, labels, cite)
     lines += ["", "## Sources", ""]
     for article in story.articles:
         title = _one_line(article.title) if article.title else "(untitled)"

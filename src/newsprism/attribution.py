@@ -1,0 +1,565 @@
+"""Reported speech: who said, thought or found what, learnt from annotated news.
+
+News writing attributes far more than it quotes: "Ryabkov said that a pledge ... were
+requirements", "according to the council, the budget was balanced", "Sherman repeated
+the US threat to impose sanctions", "polls show Clinton ahead". The cue words are many
+and ambiguous ("called" attributes in "called the plan reckless", not in "called a
+meeting"), so they are not hand-listed; two small linear models over the dependency
+parse decide instead, trained on the PolNeAR train split (Newell, Margolin & Ruths,
+LREC 2018: every attribution of 919 US news articles, with cue, source and content
+spans; see ``../shared/data/polnear``):
+
+1. the **cue model** scores each token outside a quotation as the head of an
+   attribution cue, from its lemma, part of speech, dependency relation, the relations
+   of its children, the kind of its subject and its neighbours
+   (:func:`cue_features`);
+2. the **content model** picks the content span of a cue among structural candidates
+   (:func:`content_candidates`: the clausal complement, the infinitive complement, the
+   object and what follows it, the object of its preposition, the rest of the sentence
+   around "according to" ...), each scored from the cue and the shape of the candidate
+   (:func:`content_features`).
+
+The weights live in ``newsprism/data/attribution.json.gz`` (feature name -> weight,
+no article text), written by :func:`newsprism.eval.quote_model.train_attribution_model`
+(``newsprism eval quotes-train``). Inference is a sum of weights and a logistic
+function, so nothing heavier than the spaCy parse runs at extraction time.
+
+Speakers are not decided here: :mod:`newsprism.quotes` resolves the source token this
+module returns (the cue's subject, the object of "according to", the possessor of a
+noun cue) to a named person or organisation.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsprism.errors import ModelMissingError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "attribution.json.gz"
+"""The trained weights (gzip-compressed JSON), in ``newsprism/data``."""
+
+#: Parts of speech a cue head can have ("said", "claims", "according", ":").
+CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADP", "ADJ", "PUNCT", "PROPN"})
+
+#: Dependents that are not part of a clause's content (adjuncts, subjects, markers).
+_ADJUNCT_DEPS = frozenset(
+    {
+        "advmod",
+        "npadvmod",
+        "advcl",
+        "agent",
+        "prt",
+        "neg",
+        "aux",
+        "auxpass",
+        "nsubj",
+        "nsubjpass",
+        "expl",
+        "dative",
+        "intj",
+        "dep",
+        "attr",
+        "acomp",
+        "mark",
+        "punct",
+        "cc",
+        "conj",
+        "parataxis",
+    }
+)
+#: Prepositions that open a time or place adjunct rather than content ("said in a statement").
+_ADJUNCT_PREPS = frozenset(
+    {"in", "on", "at", "during", "after", "before", "since", "while", "through", "via", "from"}
+)
+#: Dependents continuing an object into the content ("urged voters to ...", "called X a Y").
+_OBJECT_RIGHT_DEPS = frozenset({"dobj", "prep", "oprd", "xcomp", "ccomp", "dative", "acomp"})
+
+Pieces = list[list["Token"]]
+
+
+# --------------------------------------------------------------------------------------
+# Features
+
+
+def subject_kind(token: Token) -> str:
+    """What performs the cue: an entity label, a pronoun, a noun, or nothing."""
+    for child in token.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            if child.ent_type_:
+                return "ent:" + child.ent_type_
+            if child.pos_ == "PRON":
+                return "pron:" + child.lower_
+            return "noun:" + child.lemma_.lower()
+    return "none"
+
+
+def cue_features(token: Token) -> dict[str, float]:
+    """Binary features of a token as a possible cue head (names map to weights)."""
+    lemma = token.lemma_.lower()
+    doc = token.doc
+    subject = subject_kind(token)
+    prev_word = doc[token.i - 1].lower_ if token.i > 0 else "<s>"
+    next_word = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"
+    features = {
+        "lem=" + lemma: 1.0,
+        "pos=" + token.pos_: 1.0,
+        "dep=" + token.dep_: 1.0,
+        "tag=" + token.tag_: 1.0,
+        f"lem|pos={lemma}|{token.pos_}": 1.0,
+        f"lem|dep={lemma}|{token.dep_}": 1.0,
+        "subj=" + subject: 1.0,
+        f"lem|subj={lemma}|{subject.split(':')[0]}": 1.0,
+        "head=" + token.head.lemma_.lower(): 1.0,
+        "headdep=" + token.head.dep_: 1.0,
+        "prev=" + prev_word: 1.0,
+        "next=" + next_word: 1.0,
+        f"lem|next={lemma}|{next_word}": 1.0,
+    }
+    if token.ent_type_:
+        features["ent=" + token.ent_type_] = 1.0
+    for child in token.children:
+        features["child=" + child.dep_] = 1.0
+        features[f"lem|child={lemma}|{child.dep_}"] = 1.0
+        if child.dep_ == "prep":
+            features[f"lem|prep={lemma}|{child.lower_}"] = 1.0
+        elif child.dep_ in {"dobj", "nsubj", "nsubjpass", "attr", "poss"}:
+            features[f"lem|{child.dep_}={lemma}|{child.lemma_.lower()}"] = 1.0
+        elif child.dep_ == "ccomp":
+            marker = next((g.lower_ for g in child.children if g.dep_ == "mark"), "-")
+            features[f"lem|ccomp_mark={lemma}|{marker}"] = 1.0
+    if token.pos_ in {"ADP", "PUNCT"} or token.dep_ in {"prep", "pobj", "dobj"}:
+        features[f"lem|head={lemma}|{token.head.lemma_.lower()}"] = 1.0
+    return features
+
+
+def content_features(
+    cue: Token, name: str, pieces: Pieces, names: Iterable[str]
+) -> dict[str, float]:
+    """Features of one content candidate of a cue (``name`` says which rule made it)."""
+    lemma = cue.lemma_.lower()
+    first = pieces[0][0]
+    size = sum(len(piece) for piece in pieces)
+    features = {
+        "n=" + name: 1.0,
+        f"n|lem={name}|{lemma}": 1.0,
+        f"n|dep={name}|{cue.dep_}": 1.0,
+        f"n|pos={name}|{cue.pos_}": 1.0,
+        f"n|first={name}|{first.lower_}": 1.0,
+        f"n|firstpos={name}|{first.pos_}": 1.0,
+        f"n|len={name}|{min(size // 5, 8)}": 1.0,
+        f"n|before={name}|{first.i < cue.i}": 1.0,
+        f"n|pieces={name}|{len(pieces)}": 1.0,
+    }
+    for other in names:
+        if other != name:
+            features[f"n|has={name}|{other}"] = 1.0
+    for child in cue.children:
+        features[f"n|child={name}|{child.dep_}"] = 1.0
+    return features
+
+
+# --------------------------------------------------------------------------------------
+# Content candidates
+
+
+def _right_of_object(cue: Token) -> list[Token]:
+    """The object and the dependents continuing it, up to an adjunct or a clause break."""
+    taken: list[Token] = []
+    for child in cue.rights:
+        if child.dep_ in _OBJECT_RIGHT_DEPS:
+            if child.dep_ == "prep" and child.lower_ in _ADJUNCT_PREPS and taken:
+                break
+            taken.append(child)
+        elif taken and child.dep_ in {"punct", "cc", "conj", "advcl", "npadvmod", "advmod"}:
+            break
+    return [t for child in taken for t in child.subtree]
+
+
+def _according_to(cue: Token) -> Pieces:
+    """The sentence around "according to X" (before and after the phrase)."""
+    doc, sentence = cue.doc, cue.sent
+    phrase = list(cue.subtree) if cue.head.i != cue.i else [cue]
+    lo = min(t.i for t in phrase)
+    hi = max(t.i for t in phrase)
+    pieces = []
+    if lo > sentence.start:
+        pieces.append(list(doc[sentence.start : lo]))
+    if hi + 1 < sentence.end:
+        pieces.append(list(doc[hi + 1 : sentence.end]))
+    return pieces
+
+
+def content_candidates(cue: Token) -> dict[str, Pieces]:
+    """Candidate content spans of a cue, by the rule that proposes them.
+
+    Each candidate is a list of token pieces (one piece, except "according to" in the
+    middle of a sentence). Candidates overlap; :func:`choose_content` picks one.
+    """
+    doc = cue.doc
+    out: dict[str, Pieces] = {}
+    if cue.lower_ == "according":
+        out["according"] = _according_to(cue)
+        return {k: [p for p in v if p] for k, v in out.items() if any(v)}
+    children = list(cue.children)
+    clauses = [c for c in children if c.dep_ == "ccomp"]
+    if clauses:
+        out["ccomp"] = [list(c.subtree) for c in clauses]
+        right = [c for c in clauses if c.i > cue.i]
+        if right:
+            out["ccomp_right"] = [list(right[0].subtree)]
+    infinitives = [c for c in children if c.dep_ == "xcomp"]
+    if infinitives:
+        out["xcomp"] = [list(infinitives[0].subtree)]
+    objects = [c for c in children if c.dep_ == "dobj"]
+    if objects:
+        out["dobj"] = [list(objects[0].subtree)]
+        continued = _right_of_object(cue)
+        if continued:
+            out["dobj_right"] = [continued]
+    preps = [c for c in children if c.dep_ == "prep" and c.i > cue.i]
+    if preps:
+        objects_of = [g for g in preps[0].children if g.dep_ in {"pobj", "pcomp"}]
+        if objects_of:
+            out["prep_obj"] = [list(objects_of[0].subtree)]
+    passive = [c for c in children if c.dep_ == "nsubjpass"]
+    if passive:
+        out["nsubjpass"] = [list(passive[0].subtree)] + (
+            [list(infinitives[0].subtree)] if infinitives else []
+        )
+    right = [c for c in cue.rights if c.dep_ not in _ADJUNCT_DEPS]
+    if right:
+        out["right_all"] = [[t for c in right for t in c.subtree]]
+    if cue.dep_ in {"parataxis", "ccomp", "advcl"} and cue.head.i != cue.i:
+        drop = {t.i for t in cue.subtree}
+        rest = [t for t in cue.head.subtree if t.i not in drop]
+        if rest:
+            out["head_clause"] = [rest]
+    after = list(doc[cue.i + 1 : cue.sent.end])
+    if after:
+        out["sent_after"] = [after]
+    if cue.pos_ == "NOUN":
+        for child in children:
+            if child.dep_ in {"acl", "ccomp", "relcl"} and child.i > cue.i:
+                out["noun_clause"] = [list(child.subtree)]
+                break
+    trimmed: dict[str, Pieces] = {}
+    for name, pieces in out.items():
+        cut = [_trim_adjuncts(_first_line(piece, cue)) for piece in pieces]
+        if cut != pieces and all(cut):
+            trimmed[name + "~t"] = cut
+    out.update(trimmed)
+    return {k: [p for p in v if p] for k, v in out.items() if any(v)}
+
+
+#: Trailing dependents that PolNeAR leaves out of a content: adverbial clauses
+#: ("..., adding"), time and place phrases ("in a tweet Sunday"), and clauses set off by
+#: a comma ("Mr. Sanders, who also held a rally ...").
+_TRAILING_DEPS = frozenset({"advcl", "npadvmod", "prep", "relcl", "acl", "appos", "conj", "cc"})
+
+
+def _first_line(piece: list[Token], cue: Token) -> list[Token]:
+    """The part of a piece on the cue's line (a headline runs into the body on a newline)."""
+    lines: list[list[Token]] = [[]]
+    for token in piece:
+        if "\n" in token.text or (token.i > 0 and "\n" in token.doc[token.i - 1].whitespace_):
+            lines.append([])
+        if "\n" not in token.text:
+            lines[-1].append(token)
+    lines = [line for line in lines if line]
+    if len(lines) <= 1:
+        return piece
+    return min(lines, key=lambda line: min(abs(t.i - cue.i) for t in line))
+
+
+def _trim_adjuncts(piece: list[Token]) -> list[Token]:
+    """Drop trailing adjunct subtrees (set off by a comma, or time/place phrases).
+
+    Repeatedly: the widest subtree that ends the piece (punctuation aside), starts after
+    its first token, and is an adverbial clause, a time or place phrase, or any
+    trailing dependent set off by a comma, is cut.
+    """
+    kept = list(piece)
+    while True:
+        words = [t for t in kept if not t.is_punct]
+        if len(words) < 2:
+            return kept
+        first, last = kept[0].i, words[-1].i
+        cut = None
+        for token in words[1:]:
+            if token.dep_ not in _TRAILING_DEPS or token.right_edge.i < last:
+                continue
+            start = token.left_edge.i
+            if start <= first:
+                continue
+            before = token.doc[start - 1]
+            comma = before.text in {",", "—", "–", "(", ";"}
+            timeish = token.dep_ == "npadvmod" or (
+                token.dep_ == "prep" and token.lower_ in _ADJUNCT_PREPS
+            )
+            if comma or timeish or token.dep_ == "advcl":
+                start -= 1 if comma else 0
+                cut = start if cut is None else min(cut, start)
+        if cut is None or cut <= first:
+            return kept
+        shorter = [t for t in kept if t.i < cut]
+        if not any(not t.is_punct for t in shorter):
+            return kept
+        kept = shorter
+
+
+# --------------------------------------------------------------------------------------
+# The model
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A logistic model over named binary features."""
+
+    weights: Mapping[str, float]
+    bias: float
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        score = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"bias": self.bias, "weights": dict(self.weights)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LinearModel:
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]))
+
+
+@dataclass(frozen=True)
+class AttributionModel:
+    """The cue and content models, the cue threshold, and how they were trained."""
+
+    cue: LinearModel
+    content: LinearModel
+    threshold: float
+    about: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "about": dict(self.about),
+            "threshold": self.threshold,
+            "cue": self.cue.to_dict(),
+            "content": self.content.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AttributionModel:
+        return cls(
+            LinearModel.from_dict(data["cue"]),
+            LinearModel.from_dict(data["content"]),
+            float(data["threshold"]),
+            dict(data.get("about", {})),
+        )
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as gzip-compressed JSON (byte-identical for the same model)."""
+        payload = (json.dumps(self.to_dict(), sort_keys=True) + "\n").encode("utf-8")
+        Path(path).write_bytes(gzip.compress(payload, mtime=0))
+
+    @classmethod
+    def load(cls, path: str | Path) -> AttributionModel:
+        return cls.from_dict(json.loads(gzip.decompress(Path(path).read_bytes())))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> AttributionModel:
+    """The packaged model (read once)."""
+    resource = resources.files("newsprism").joinpath("data", MODEL_FILE)
+    try:
+        data = json.loads(gzip.decompress(resource.read_bytes()))
+    except FileNotFoundError as exc:
+        raise ModelMissingError(
+            f"The attribution model (newsprism/data/{MODEL_FILE})",
+            "newsprism eval quotes-train ../shared/data/polnear/polnear_train.jsonl",
+        ) from exc
+    return AttributionModel.from_dict(data)
+
+
+# --------------------------------------------------------------------------------------
+# Finding reported speech in one parsed paragraph
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One attribution found in a paragraph (token indices into the paragraph's doc).
+
+    ``pieces`` are ``(first token, last token)`` index pairs of the content; ``score``
+    is the cue probability times the content probability, used to settle overlaps.
+    """
+
+    cue: int
+    pieces: tuple[tuple[int, int], ...]
+    rule: str
+    cue_probability: float
+    score: float
+
+
+def choose_content(model: AttributionModel, cue: Token) -> tuple[str, Pieces, float] | None:
+    """The best-scoring content candidate of a cue: ``(rule, pieces, probability)``."""
+    candidates = content_candidates(cue)
+    if not candidates:
+        return None
+    names = list(candidates)
+    scored = [
+        (model.content.probability(content_features(cue, n, candidates[n], names)), n)
+        for n in names
+    ]
+    probability, name = max(scored, key=lambda pair: (pair[0], -names.index(pair[1])))
+    return name, candidates[name], probability
+
+
+def find_reported(
+    model: AttributionModel, tokens: Sequence[Token], *, threshold: float | None = None
+) -> list[Reported]:
+    """Attributions whose cue is among ``tokens`` (the caller leaves out quoted words).
+
+    Args:
+        model: the trained model (:func:`load_model`).
+        tokens: candidate cue tokens of one doc.
+        threshold: minimum cue probability; the model's own by default.
+
+    Returns:
+        One :class:`Reported` per cue above the threshold that has a content candidate,
+        best score first. Overlaps are not settled here.
+    """
+    cut = model.threshold if threshold is None else threshold
+    out: list[Reported] = []
+    for token in tokens:
+        if token.pos_ not in CUE_POS or token.is_space:
+            continue
+        probability = model.cue.probability(cue_features(token))
+        if probability < cut:
+            continue
+        chosen = choose_content(model, token)
+        if chosen is None:
+            continue
+        rule, pieces, content_probability = chosen
+        ranges = tuple(
+            (min(t.i for t in piece), max(t.i for t in piece))
+            for piece in pieces
+            if any(not t.is_space for t in piece)
+        )
+        if ranges:
+            out.append(
+                Reported(token.i, ranges, rule, probability, probability * content_probability)
+            )
+    out.sort(key=lambda r: -r.score)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Training (scikit-learn; used by newsprism.eval.quote_model)
+
+
+FeatureRows = list[dict[str, float]]
+#: Overlap with the gold content (share of the longer span) that counts as a match.
+MATCH = 0.5
+#: How far below the best candidate's overlap a candidate may be and still be positive.
+BEST_MARGIN = 0.05
+#: Rows a feature must occur in to get a weight.
+MIN_COUNT = 3
+
+
+def fit_linear(
+    rows: FeatureRows, labels: Sequence[bool], *, c: float = 1.0, min_count: int = MIN_COUNT
+) -> LinearModel:
+    """L2-regularised logistic regression (liblinear) over named binary features.
+
+    Features seen in fewer than ``min_count`` rows are left out (they carry little
+    evidence and would make the weights file large), and weights smaller than 1e-4 in
+    magnitude are dropped.
+    """
+    from collections import Counter
+
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(name for row in rows for name in row)
+    kept = [{k: v for k, v in row.items() if counts[k] >= min_count} for row in rows]
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(kept)
+    matrix.indices = matrix.indices.astype(np.int32)
+    matrix.indptr = matrix.indptr.astype(np.int32)
+    model = LogisticRegression(C=c, max_iter=3000, solver="liblinear")
+    model.fit(matrix, np.asarray(labels, dtype=bool))
+    names = vectorizer.get_feature_names_out()
+    weights = {str(n): round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)}
+    return LinearModel(
+        {k: w for k, w in weights.items() if abs(w) >= 1e-4}, float(model.intercept_[0])
+    )
+
+
+def training_rows(
+    cue_tokens: Iterable[Token],
+    gold_content: Callable[[Token], Callable[[Pieces], float] | None],
+) -> tuple[FeatureRows, list[bool], FeatureRows, list[bool]]:
+    """Feature rows for both models from candidate cue tokens and the gold.
+
+    Args:
+        cue_tokens: every candidate cue token of the training text (outside quotations).
+        gold_content: for a token, ``None`` when it heads no gold cue, else a function
+            giving the overlap (0..1) of a candidate content (token pieces) with the
+            gold content. A candidate is a positive example when its overlap is at
+            least :data:`MATCH` and within :data:`BEST_MARGIN` of the best candidate's,
+            so that the model learns the tightest fitting span, not any that overlaps.
+
+    Returns:
+        ``(cue rows, cue labels, content rows, content labels)``.
+    """
+    cue_rows: FeatureRows = []
+    cue_labels: list[bool] = []
+    content_rows: FeatureRows = []
+    content_labels: list[bool] = []
+    for token in cue_tokens:
+        if token.pos_ not in CUE_POS or token.is_space:
+            continue
+        matches = gold_content(token)
+        cue_rows.append(cue_features(token))
+        cue_labels.append(matches is not None)
+        if matches is None:
+            continue
+        candidates = content_candidates(token)
+        names = list(candidates)
+        scores = {name: matches(pieces) for name, pieces in candidates.items()}
+        best = max(scores.values(), default=0.0)
+        for name, pieces in candidates.items():
+            content_rows.append(content_features(token, name, pieces, names))
+            content_labels.append(scores[name] >= MATCH and scores[name] >= best - BEST_MARGIN)
+    return cue_rows, cue_labels, content_rows, content_labels
+
+
+__all__ = [
+    "CUE_POS",
+    "MODEL_FILE",
+    "AttributionModel",
+    "LinearModel",
+    "Reported",
+    "choose_content",
+    "content_candidates",
+    "content_features",
+    "cue_features",
+    "find_reported",
+    "fit_linear",
+    "load_model",
+    "training_rows",
+]

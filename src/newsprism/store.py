@@ -1,0 +1,1463 @@
+"""The store: articles, stories and briefs in one embedded SQLite file.
+
+``Store("newsprism.db")`` opens (or creates) the database in WAL mode, so readers never
+wait for an ingest and an ingest never waits for readers. The schema carries its version
+in ``PRAGMA user_version`` and is brought up to date by :data:`MIGRATIONS` on open.
+
+**Ingest.** Articles are deduplicated on their content-hash id (outlet + raw text), so
+ingesting the same files twice adds nothing. New articles are cleaned, then fed to an
+:class:`~newsprism.cluster.OnlineClusterer` in arrival order (published time; undated
+articles first, in content-hash order), a few at a time. Each group is committed in one
+short transaction together with its clustering signals, story memberships and merges: a
+process killed mid-ingest loses at most the group in flight, and a rerun carries on.
+
+**Clusterer state.** Each article's clustering signals (tokens, entities, lead, day) and
+its dense lead vector are stored. On the first ingest after opening (and whenever another
+process has written in between) the clusterer is rebuilt by replaying the stored signals
+through :meth:`OnlineClusterer.assign` in arrival order, inside the write transaction:
+the replay is exact (no NLP runs), so a resumed ingest ends with the same stories as an
+uninterrupted one. Each dense vector is encoded on its own because the int8 encoder sets
+its activation scales per batch: a vector must not depend on which articles shared its
+batch. A full replay is checked against the stored memberships; when they differ (the
+clustering code or settings changed), :meth:`Store.recluster` rebuilds the stories.
+
+**Cleaning.** :func:`newsprism.clean.clean_articles` relies on repetition across a corpus
+(a line that recurs across an outlet's articles is furniture). At ingest each new
+article is cleaned with line statistics from everything read in the same call plus the
+:data:`OUTLET_CONTEXT` most recent stored articles of each outlet in the call, so an
+outlet's furniture is still recognised when its articles arrive one a day. Stored text
+is never re-cleaned (every span of a stored brief indexes it). Because an interrupted
+ingest is rerun over the same inputs, a resumed ingest cleans with the same context.
+
+**Briefs.** :meth:`Store.brief` returns the stored brief when it was built from the
+story's current members (and the same :class:`~newsprism.config.Config`); otherwise it
+builds one incrementally: each article's annotation (spaCy parses as ``DocBin`` bytes,
+sentences, alignment-candidate embeddings as float32, quotes, quantities and framing
+profile) is stored the first time the article is briefed and reused afterwards, so only
+new articles go through spaCy and MiniLM; alignment, the story-level extraction and
+composition then run over all members. Briefs are kept keyed by member set and config.
+
+**Changes.** :meth:`Store.changes` derives "what changed since T" from membership times:
+the story as of T is the members that had joined by T (an article that arrived through a
+merge joins at the merge). Its brief is built from the stored annotations (and kept, as
+every brief is, keyed by its member set) and compared with the current brief: new points
+(citing a new article, sharing no sentence with an earlier point), points now carried by
+more outlets, new quote groups, and divergences that a new article answers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from newsprism import __version__
+from newsprism.cluster import (
+    DEFAULT_CLUSTER_CONFIG,
+    ArticleSignals,
+    Assignment,
+    ClusterConfig,
+    OnlineClusterer,
+    StoryMembers,
+)
+from newsprism.config import DEFAULT_CONFIG, Config
+from newsprism.errors import InputError, NewsprismError
+from newsprism.model import (
+    Article,
+    Brief,
+    Divergence,
+    Point,
+    QuoteGroup,
+    Removal,
+    Sentence,
+    Skip,
+    Span,
+    content_id,
+    to_plain,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from newsprism.pipeline import ArticleAnnotation
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB = "newsprism.db"
+DEFAULT_COMMIT_EVERY = 32  # articles per ingest transaction: what a kill -9 can lose
+OUTLET_CONTEXT = 500  # stored articles per outlet that new articles are cleaned against
+_TITLE_CHARS = 100
+_ID_BATCH = 500  # ids per ``IN (...)`` query (SQLite caps host parameters)
+
+IngestProgress = Callable[[int, int], None]
+Clock = Callable[[], datetime]
+
+# --------------------------------------------------------------------------- schema
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: articles, clustering signals, stories, memberships, merges, skips, annotations,
+    #    briefs, and a full-text index over titles and texts.
+    (
+        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+        """CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            outlet TEXT NOT NULL,
+            title TEXT,
+            url TEXT,
+            published TEXT,
+            source TEXT,
+            language TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            text TEXT NOT NULL,
+            removed TEXT NOT NULL,
+            ingested_at TEXT NOT NULL)""",
+        """CREATE INDEX articles_by_outlet ON articles (outlet, seq)""",
+        """CREATE TABLE signals (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id),
+            tokens TEXT NOT NULL,
+            entities TEXT NOT NULL,
+            lead TEXT NOT NULL,
+            day REAL,
+            dense BLOB)""",
+        """CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            titled INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            first_published TEXT,
+            last_published TEXT,
+            merged_into TEXT REFERENCES stories (id))""",
+        """CREATE INDEX stories_by_update ON stories (merged_into, updated)""",
+        """CREATE TABLE memberships (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id),
+            story_id TEXT NOT NULL REFERENCES stories (id),
+            joined_at TEXT NOT NULL,
+            similarity REAL NOT NULL)""",
+        """CREATE INDEX memberships_by_story ON memberships (story_id)""",
+        """CREATE TABLE merges (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            into_story TEXT NOT NULL,
+            absorbed TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            merged_at TEXT NOT NULL)""",
+        """CREATE TABLE skips (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            UNIQUE (source, reason))""",
+        """CREATE TABLE annotations (
+            article_id TEXT NOT NULL REFERENCES articles (id),
+            model_key TEXT NOT NULL,
+            sentences TEXT NOT NULL,
+            offsets TEXT NOT NULL,
+            docs BLOB NOT NULL,
+            embeddings BLOB NOT NULL,
+            quotes TEXT NOT NULL,
+            quantities TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, model_key))""",
+        """CREATE TABLE briefs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            story_id TEXT NOT NULL,
+            members_key TEXT NOT NULL,
+            config_key TEXT NOT NULL,
+            members TEXT NOT NULL,
+            built_at TEXT NOT NULL,
+            seconds REAL NOT NULL,
+            annotated INTEGER NOT NULL,
+            brief TEXT NOT NULL,
+            UNIQUE (story_id, members_key, config_key))""",
+        """CREATE VIRTUAL TABLE article_search USING fts5 (title, text)""",
+    ),
+    # 2: each article's framing profile is stored with its annotation (NULL: not yet).
+    ("""ALTER TABLE annotations ADD COLUMN framing TEXT""",),
+)
+"""Schema migrations: entry ``i`` takes the schema from version ``i`` to ``i + 1``.
+
+Append a tuple of statements to change the schema; never edit an applied one.
+"""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(NewsprismError):
+    """The store cannot do what was asked; the message says why and what to do."""
+
+
+class UnknownStoryError(StoreError, KeyError):
+    """No story with that id (``KeyError`` too, for mapping-style callers)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class UnknownArticleError(StoreError, KeyError):
+    """No article with that id."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one ingest did.
+
+    Attributes:
+        read: articles handed to the ingest (as read, duplicates included).
+        skipped: inputs that did not become articles (reader skips, and articles that
+            were all boilerplate), each recorded in the store.
+        new_articles: articles added.
+        duplicates: articles already in the store (or twice in the input).
+        new_stories: stories this ingest started (and that still exist).
+        updated_stories: existing stories that gained articles.
+    """
+
+    read: int
+    skipped: tuple[Skip, ...]
+    new_articles: int
+    duplicates: int
+    new_stories: tuple[str, ...]
+    updated_stories: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "new_articles": self.new_articles,
+            "duplicates": self.duplicates,
+            "new_stories": list(self.new_stories),
+            "updated_stories": list(self.updated_stories),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story as listed: its size, outlets and when it was created and last grew."""
+
+    id: str
+    title: str
+    size: int
+    outlets: tuple[str, ...]
+    created: str
+    updated: str
+    first_published: str | None
+    last_published: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_plain(self)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a story's brief holds now that it did not hold at ``since``.
+
+    Attributes:
+        story_id: the story.
+        since: the moment compared with (ISO, UTC).
+        new_articles: ids of the articles that joined the story after ``since``.
+        points: brief points that cite a new article and share no cited sentence with a
+            point of the brief as of ``since``.
+        quotes: quote groups that cite a new article and share no citation with a group
+            of the story as of ``since``.
+        divergences: divergences in which a new article gives an answer.
+        strengthened: brief points that were in the brief as of ``since`` and are now
+            carried by more independent outlets.
+    """
+
+    story_id: str
+    since: str
+    new_articles: tuple[str, ...]
+    points: tuple[Point, ...]
+    quotes: tuple[QuoteGroup, ...]
+    divergences: tuple[Divergence, ...]
+    strengthened: tuple[Point, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; points, quotes and divergences as in the brief JSON."""
+        from newsprism.render.json import divergence_to_dict, point_to_dict, quote_to_dict
+
+        return {
+            "story_id": self.story_id,
+            "since": self.since,
+            "new_articles": list(self.new_articles),
+            "points": [point_to_dict(p) for p in self.points],
+            "quotes": [quote_to_dict(q) for q in self.quotes],
+            "divergences": [divergence_to_dict(d) for d in self.divergences],
+            "strengthened": [point_to_dict(p) for p in self.strengthened],
+        }
+
+
+@dataclass
+class _Tally:
+    """Stories an ingest touched, in the order it touched them."""
+
+    created: dict[str, None] = field(default_factory=dict)
+    updated: dict[str, None] = field(default_factory=dict)
+    absorbed: set[str] = field(default_factory=set)
+    added: int = 0
+    raced: int = 0  # articles another writer stored first
+
+    def report(self, read: int, skipped: Sequence[Skip], duplicates: int) -> IngestReport:
+        created = tuple(s for s in self.created if s not in self.absorbed)
+        updated = tuple(s for s in self.updated if s not in self.created and s not in self.absorbed)
+        return IngestReport(
+            read, tuple(skipped), self.added, duplicates + self.raced, created, updated
+        )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    """One fixed format (UTC, microseconds) so that stored times compare as strings."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a naive time is local time
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_time(text: str) -> datetime:
+    """A user's time ("2024-05-01", "2024-05-01T14:30", "2 hours ago") as aware UTC.
+
+    ISO forms are read with :meth:`datetime.fromisoformat`, anything else with dateparser;
+    a time without a zone is local time.
+
+    Raises:
+        InputError: the text is not a time.
+    """
+    try:
+        moment: datetime | None = datetime.fromisoformat(text.strip())
+    except ValueError:
+        import dateparser
+
+        moment = dateparser.parse(text)
+    if moment is None:
+        raise InputError(
+            repr(text),
+            "not a date or time",
+            "Give an ISO date or datetime (2024-05-01, 2024-05-01T14:30, "
+            "2024-05-01T14:30+02:00) or a relative time such as '2 hours ago'",
+        )
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC)
+
+
+def _timestamp(published: str | None) -> float | None:
+    if not published:
+        return None
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def arrival_key(article: Article) -> tuple[bool, float, str]:
+    """The order new articles of one ingest reach the clusterer.
+
+    By published time; undated articles first, in a content-hash order (neither the
+    input order nor the file names decide). A total order on article content, so the
+    articles left after an interrupted ingest arrive in the same relative order.
+    """
+    moment = _timestamp(article.published)
+    return (moment is not None, moment or 0.0, content_id("order", article.id))
+
+
+def _snippet(article: Article) -> str:
+    first = next((line.strip() for line in article.text.splitlines() if line.strip()), "")
+    return first if len(first) <= _TITLE_CHARS else first[: _TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _placeholders(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _config_key(config: Config) -> str:
+    return content_id("config", json.dumps(asdict(config), sort_keys=True))
+
+
+def _model_key(config: Config) -> str:
+    """What an article's stored annotation depends on (the embedding batch size too:
+    int8 activation scales are set per batch)."""
+    return f"{config.spacy_model}|{config.embedder}|{config.batch_size}|newsprism {__version__}"
+
+
+def _members_key(article_ids: Iterable[str]) -> str:
+    return content_id("members", *sorted(article_ids))
+
+
+def _fts_query(query: str) -> str:
+    """Every word of the query must occur (each quoted, so FTS5 syntax cannot leak in)."""
+    words = [w.replace('"', '""') for w in query.split()]
+    return " ".join(f'"{w}"' for w in words)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """Articles, stories and briefs in an embedded SQLite database.
+
+    Thread-safe for one writer and many readers: each thread uses its own connection,
+    and ingests through one :class:`Store` object are serialised. Several processes may
+    share a file: every ingest transaction first replays what others committed.
+
+    Args:
+        path: the database file (created with its folder when missing).
+        threshold: the clusterer's similarity threshold (default: the calibrated one).
+        cluster_config: the clusterer's representation and window settings.
+        commit_every: new articles per ingest transaction.
+        clock: the current time (tests pass a fake clock).
+
+    Raises:
+        StoreError: the file is not a newsprism store, or was written by a newer version.
+    """
+
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_DB,
+        *,
+        threshold: float | None = None,
+        cluster_config: ClusterConfig = DEFAULT_CLUSTER_CONFIG,
+        commit_every: int = DEFAULT_COMMIT_EVERY,
+        clock: Clock | None = None,
+    ) -> None:
+        if commit_every < 1:
+            raise ValueError(f"commit_every must be positive, got {commit_every}")
+        self.path = Path(path)
+        self.threshold = threshold
+        self.cluster_config = cluster_config
+        self.commit_every = commit_every
+        self._clock = clock or _utc_now
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._ingest_lock = threading.RLock()
+        self._brief_lock = threading.Lock()
+        self._clusterer: OnlineClusterer | None = None
+        self._replayed = 0  # seq of the last article the clusterer has seen
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._open()
+
+    # ------------------------------------------------------------ connections
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable across process kills
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+            with self._connections_lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (taken at once, so a concurrent writer waits, not fails)."""
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot across several queries."""
+        conn = self._connection()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def _open(self) -> None:
+        try:
+            conn = self._connection()
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"{self.path}: not a newsprism store ({error}); give another --db file"
+            ) from error
+        if str(mode).lower() != "wal":
+            logger.warning("%s: WAL mode unavailable (journal mode %s)", self.path, mode)
+        with self._write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: schema version {version} is newer than this newsprism "
+                    f"({__version__}, schema {SCHEMA_VERSION}); upgrade newsprism to open it"
+                )
+            if (
+                version == 0
+                and conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                ).fetchone()[0]
+            ):
+                raise StoreError(
+                    f"{self.path}: an SQLite file that is not a newsprism store; "
+                    "give another --db file"
+                )
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+                logger.info("%s: schema migrated to version %d", self.path, number + 1)
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('created', ?)",
+                (_iso(self._clock()),),
+            )
+
+    def close(self) -> None:
+        """Close every connection this object opened (from any thread)."""
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _now(self) -> str:
+        return _iso(self._clock())
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._connection().execute("PRAGMA user_version").fetchone()[0])
+
+    # ------------------------------------------------------------ ingest
+
+    def ingest_paths(
+        self, paths: Sequence[str | Path], *, progress: IngestProgress | None = None
+    ) -> IngestReport:
+        """Read files, folders and archives (any supported format) and ingest them.
+
+        Raises:
+            InputError: a path does not exist.
+        """
+        from newsprism.ingest import read_paths
+
+        result = read_paths(paths)
+        return self.ingest_articles(result.articles, result.skipped, progress=progress)
+
+    def ingest_articles(
+        self,
+        articles: Sequence[Article],
+        skipped: Iterable[Skip] = (),
+        *,
+        progress: IngestProgress | None = None,
+    ) -> IngestReport:
+        """Store new articles (as read: uncleaned), assign them to stories, record skips.
+
+        Args:
+            articles: articles as read; ones already stored (same id) are counted as
+                duplicates and left alone.
+            skipped: the reader's skips, recorded with the ones this ingest makes.
+            progress: called with ``(done, total)`` new articles as groups commit.
+        """
+        notify = progress or (lambda _done, _total: None)
+        with self._ingest_lock:
+            first: dict[str, Article] = {}
+            for article in articles:
+                first.setdefault(article.id, article)
+            stored = self._existing(first)
+            new = [a for a in first.values() if a.id not in stored]
+            cleaned, emptied = self._clean(list(first.values()), new)
+            skips = [*skipped, *emptied]
+            self._record_skips(skips)
+            ordered = sorted(cleaned, key=arrival_key)
+            tally = _Tally()
+            notify(0, len(ordered))
+            done = 0
+            for chunk in _chunks(ordered, self.commit_every):
+                self._commit(self._prepare(chunk), tally)
+                done += len(chunk)
+                notify(done, len(ordered))
+            report = tally.report(len(articles), skips, len(articles) - len(new))
+        logger.info(
+            "ingested %d new article(s) (%d duplicates, %d skips): %d new, %d updated stories",
+            report.new_articles,
+            report.duplicates,
+            len(report.skipped),
+            len(report.new_stories),
+            len(report.updated_stories),
+        )
+        return report
+
+    def _existing(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(ids)
+        found: set[str] = set()
+        conn = self._connection()
+        for chunk in _chunks(wanted, _ID_BATCH):
+            rows = conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({_placeholders(len(chunk))})", chunk
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def _clean(
+        self, read: Sequence[Article], new: Sequence[Article]
+    ) -> tuple[list[Article], list[Skip]]:
+        """Clean new articles against this ingest's articles and their outlets' stored ones."""
+        from newsprism.clean import CorpusStats, clean_article
+
+        if not new:
+            return [], []
+        context = {a.id: a for a in read}
+        conn = self._connection()
+        for outlet in sorted({a.outlet for a in new}):
+            rows = conn.execute(
+                "SELECT id, outlet, raw FROM articles WHERE outlet = ? ORDER BY seq DESC LIMIT ?",
+                (outlet, OUTLET_CONTEXT),
+            )
+            for row in rows:
+                context.setdefault(
+                    row["id"], Article(id=row["id"], outlet=row["outlet"], text="", raw=row["raw"])
+                )
+        stats = CorpusStats.from_articles(list(context.values())) if len(context) > 1 else None
+        cleaned: list[Article] = []
+        emptied: list[Skip] = []
+        for article in new:
+            done = clean_article(article, corpus_stats=stats)
+            if done.text.strip():
+                cleaned.append(done)
+            else:
+                emptied.append(
+                    Skip(
+                        article.source or article.id,
+                        "nothing left after cleaning: every line was boilerplate (a page "
+                        "without an article body); check that the file holds the article text",
+                    )
+                )
+        return cleaned, emptied
+
+    def _record_skips(self, skips: Sequence[Skip]) -> None:
+        if not skips:
+            return
+        now = self._now()
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO skips (source, reason, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (source, reason) DO UPDATE SET last_seen = excluded.last_seen",
+                [(s.source, s.reason, now, now) for s in skips],
+            )
+
+    def _prepare(
+        self, articles: Sequence[Article]
+    ) -> list[tuple[Article, ArticleSignals, np.ndarray | None]]:
+        """Clustering signals and dense lead vectors: the NLP, outside any transaction."""
+        from newsprism.cluster import extract_signals
+
+        signals = extract_signals(articles, self.cluster_config)
+        vectors: list[np.ndarray | None] = [None] * len(signals)
+        if self.cluster_config.dense_weight > 0:
+            from newsprism.embed import get_embedder
+
+            embedder = get_embedder(self.cluster_config.embedder)
+            # One lead per call: int8 activation scales are set per batch, and a vector
+            # must be the same whichever articles an (interrupted) ingest grouped it with.
+            vectors = [embedder.encode([s.lead or " "])[0] for s in signals]
+        return list(zip(articles, signals, vectors, strict=True))
+
+    def _commit(
+        self,
+        prepared: Sequence[tuple[Article, ArticleSignals, np.ndarray | None]],
+        tally: _Tally,
+    ) -> None:
+        import numpy as np
+
+        with self._write() as conn:
+            try:
+                clusterer = self._caught_up(conn)
+                now = self._now()
+                for article, signal, dense in prepared:
+                    if conn.execute(
+                        "SELECT 1 FROM articles WHERE id = ?", (article.id,)
+                    ).fetchone():
+                        tally.raced += 1
+                        continue
+                    seq = self._insert_article(conn, article, now)
+                    conn.execute(
+                        "INSERT INTO signals (article_id, tokens, entities, lead, day, dense) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            article.id,
+                            json.dumps(signal.tokens, ensure_ascii=False),
+                            json.dumps(signal.entities, ensure_ascii=False),
+                            signal.lead,
+                            signal.day,
+                            None if dense is None else np.asarray(dense, np.float32).tobytes(),
+                        ),
+                    )
+                    self._apply(conn, article, clusterer.assign(signal, dense), now, tally)
+                    self._replayed = seq
+                    tally.added += 1
+            except BaseException:
+                self._clusterer = None  # it ran ahead of the rolled-back transaction
+                raise
+
+    def _insert_article(self, conn: sqlite3.Connection, article: Article, now: str) -> int:
+        removed = [[r.start, r.end, r.reason, r.text] for r in article.removed]
+        cursor = conn.execute(
+            "INSERT INTO articles (id, outlet, title, url, published, source, language, raw, "
+            "text, removed, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.outlet,
+                article.title,
+                article.url,
+                article.published,
+                article.source,
+                article.language,
+                article.raw if article.raw is not None else article.text,
+                article.text,
+                json.dumps(removed, ensure_ascii=False),
+                now,
+            ),
+        )
+        seq = int(cursor.lastrowid or 0)
+        conn.execute(
+            "INSERT INTO article_search (rowid, title, text) VALUES (?, ?, ?)",
+            (seq, article.title or "", article.text),
+        )
+        return seq
+
+    def _apply(
+        self,
+        conn: sqlite3.Connection,
+        article: Article,
+        assignment: Assignment,
+        now: str,
+        tally: _Tally,
+    ) -> None:
+        """Write one clusterer assignment: a new story or a grown one, and any merges."""
+        sid = assignment.story_id
+        if assignment.new_story:
+            conn.execute(
+                "INSERT INTO stories (id, title, titled, created, updated, size, "
+                "first_published, last_published) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+                (
+                    sid,
+                    article.title or _snippet(article),
+                    article.title is not None,
+                    now,
+                    now,
+                    article.published,
+                    article.published,
+                ),
+            )
+            tally.created[sid] = None
+        else:
+            conn.execute(
+                "UPDATE stories SET size = size + 1, updated = ?, "
+                "first_published = CASE WHEN first_published IS NULL OR ? < first_published "
+                "THEN ? ELSE first_published END, "
+                "last_published = CASE WHEN last_published IS NULL OR ? > last_published "
+                "THEN ? ELSE last_published END WHERE id = ?",
+                (now, *(article.published,) * 4, sid),
+            )
+            if article.title:
+                conn.execute(
+                    "UPDATE stories SET title = ?, titled = 1 WHERE id = ? AND titled = 0",
+                    (article.title, sid),
+                )
+            tally.updated[sid] = None
+        conn.execute(
+            "INSERT INTO memberships (article_id, story_id, joined_at, similarity) "
+            "VALUES (?, ?, ?, ?)",
+            (article.id, sid, now, assignment.similarity),
+        )
+        for absorbed in assignment.merged:
+            self._merge(conn, sid, absorbed, article.id, now)
+            tally.absorbed.add(absorbed)
+
+    def _merge(
+        self, conn: sqlite3.Connection, into: str, absorbed: str, article_id: str, now: str
+    ) -> None:
+        conn.execute(
+            "UPDATE memberships SET story_id = ?, joined_at = ? WHERE story_id = ?",
+            (into, now, absorbed),
+        )
+        conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, absorbed))
+        conn.execute(
+            "UPDATE stories SET merged_into = ?, size = 0, updated = ? WHERE id = ?",
+            (into, now, absorbed),
+        )
+        conn.execute(
+            "INSERT INTO merges (into_story, absorbed, article_id, merged_at) VALUES (?, ?, ?, ?)",
+            (into, absorbed, article_id, now),
+        )
+        row = conn.execute(
+            "SELECT count(*), min(a.published), max(a.published) FROM memberships m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?",
+            (into,),
+        ).fetchone()
+        conn.execute(
+            "UPDATE stories SET size = ?, first_published = ?, last_published = ?, updated = ? "
+            "WHERE id = ?",
+            (row[0], row[1], row[2], now, into),
+        )
+        titled = conn.execute(
+            "SELECT a.title FROM memberships m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.story_id = ? AND a.title IS NOT NULL ORDER BY a.seq LIMIT 1",
+            (into,),
+        ).fetchone()
+        if titled is not None:
+            conn.execute(
+                "UPDATE stories SET title = ?, titled = 1 WHERE id = ? AND titled = 0",
+                (titled[0], into),
+            )
+        logger.info("story %s merged into %s (article %s)", absorbed, into, article_id)
+
+    # ------------------------------------------------------------ clusterer state
+
+    def _new_clusterer(self) -> OnlineClusterer:
+        return OnlineClusterer(threshold=self.threshold, config=self.cluster_config)
+
+    def _signal_rows(self, conn: sqlite3.Connection, after: int) -> sqlite3.Cursor:
+        return conn.execute(
+            "SELECT a.seq, a.id, a.title, a.text, a.published, a.ingested_at, s.tokens, "
+            "s.entities, s.lead, s.day, s.dense FROM articles a JOIN signals s "
+            "ON s.article_id = a.id WHERE a.seq > ? ORDER BY a.seq",
+            (after,),
+        )
+
+    @staticmethod
+    def _replay_one(clusterer: OnlineClusterer, row: sqlite3.Row) -> Assignment:
+        import numpy as np
+
+        signal = ArticleSignals(
+            row["id"],
+            tuple(json.loads(row["tokens"])),
+            tuple(json.loads(row["entities"])),
+            row["lead"],
+            row["day"],
+        )
+        dense = None if row["dense"] is None else np.frombuffer(row["dense"], dtype=np.float32)
+        return clusterer.assign(signal, dense)
+
+    def _caught_up(self, conn: sqlite3.Connection) -> OnlineClusterer:
+        """The clusterer with every stored article replayed (call inside a write txn)."""
+        fresh = self._clusterer is None
+        if self._clusterer is None:
+            self._clusterer, self._replayed = self._new_clusterer(), 0
+        clusterer = self._clusterer
+        count = 0
+        started = time.perf_counter()
+        for row in self._signal_rows(conn, self._replayed):
+            self._replay_one(clusterer, row)
+            self._replayed = row["seq"]
+            count += 1
+        if count:
+            logger.info("replayed %d article(s) in %.2f s", count, time.perf_counter() - started)
+        if fresh and count:
+            self._verify(conn, clusterer)
+        return clusterer
+
+    def _verify(self, conn: sqlite3.Connection, clusterer: OnlineClusterer) -> None:
+        stored = dict(conn.execute("SELECT article_id, story_id FROM memberships").fetchall())
+        if clusterer.snapshot().story_of() != stored:
+            self._clusterer = None
+            raise StoreError(
+                f"{self.path}: the stored stories differ from what the current clustering "
+                "code and settings give (they changed since the articles were ingested); "
+                f"rebuild the stories with `newsprism recluster --db {self.path}` "
+                "(articles, annotations and briefs are kept)"
+            )
+
+    def recluster(self) -> int:
+        """Rebuild every story by replaying the stored articles through a fresh clusterer.
+
+        For a store whose stories were made by other clustering code or settings. Story
+        and membership times are the articles' ingest times; briefs stay stored (they are
+        keyed by member set and reused when a story has the same members again).
+
+        Returns:
+            The number of stories.
+        """
+        with self._ingest_lock, self._write() as conn:
+            self._clusterer = None
+            conn.execute("DELETE FROM memberships")
+            conn.execute("DELETE FROM merges")
+            conn.execute("DELETE FROM stories")
+            clusterer, last = self._new_clusterer(), 0
+            tally = _Tally()
+            try:
+                for row in self._signal_rows(conn, 0).fetchall():
+                    article = Article(
+                        id=row["id"],
+                        outlet="",
+                        text=row["text"],
+                        title=row["title"],
+                        published=row["published"],
+                    )
+                    assignment = self._replay_one(clusterer, row)
+                    self._apply(conn, article, assignment, row["ingested_at"], tally)
+                    last = row["seq"]
+            except BaseException:
+                self._clusterer = None
+                raise
+            self._clusterer, self._replayed = clusterer, last
+            return len(clusterer.snapshot().stories)
+
+    def clustering(self) -> tuple[StoryMembers, ...]:
+        """Every current story with its article ids in arrival order (for evaluation)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT m.story_id, m.article_id FROM memberships m JOIN articles a "
+                "ON a.id = m.article_id ORDER BY a.seq"
+            ).fetchall()
+        members: dict[str, list[str]] = {}
+        for story, article in rows:
+            members.setdefault(story, []).append(article)
+        return tuple(StoryMembers(s, tuple(ids)) for s, ids in members.items())
+
+    # ------------------------------------------------------------ stories and articles
+
+    def _resolve(self, conn: sqlite3.Connection, story_id: str) -> str:
+        """The story's id, or the id of the story it was merged into."""
+        current, hops = story_id, 0
+        while True:
+            row = conn.execute(
+                "SELECT merged_into FROM stories WHERE id = ?", (current,)
+            ).fetchone()
+            if row is None:
+                raise UnknownStoryError(
+                    f"no story {story_id!r} in {self.path}; list the stories with "
+                    f"`newsprism stories --db {self.path}`"
+                )
+            if row[0] is None or hops > 100:
+                return current
+            current, hops = row[0], hops + 1
+
+    def resolve_story(self, story_id: str) -> str:
+        """The id a story has now: its own, or that of the story it was merged into.
+
+        Raises:
+            UnknownStoryError: no such story.
+        """
+        with self._read() as conn:
+            return self._resolve(conn, story_id)
+
+    def _filters(
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        outlet: str | None,
+        query: str | None,
+    ) -> tuple[str, list[Any]]:
+        clauses, params = ["s.merged_into IS NULL"], []
+        if since is not None:
+            clauses.append("s.updated >= ?")
+            params.append(_iso(since))
+        if until is not None:
+            clauses.append("s.updated <= ?")
+            params.append(_iso(until))
+        if outlet:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM memberships m JOIN articles a ON a.id = m.article_id "
+                "WHERE m.story_id = s.id AND a.outlet = ?)"
+            )
+            params.append(outlet)
+        if query and query.strip():
+            clauses.append(
+                "s.id IN (SELECT m.story_id FROM article_search f JOIN articles a "
+                "ON a.seq = f.rowid JOIN memberships m ON m.article_id = a.id "
+                "WHERE article_search MATCH ?)"
+            )
+            params.append(_fts_query(query))
+        return " AND ".join(clauses), params
+
+    def stories(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        outlet: str | None = None,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[StorySummary]:
+        """Stories, most recently updated first.
+
+        Args:
+            since: only stories that grew at or after this time.
+            until: only stories last updated at or before this time.
+            outlet: only stories with an article from this outlet.
+            query: only stories with an article whose title or text has every word.
+            limit: at most this many.
+            offset: skip this many first (paging).
+        """
+        where, params = self._filters(since, until, outlet, query)
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT s.* FROM stories s WHERE {where} ORDER BY s.updated DESC, s.id "
+                "LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            ).fetchall()
+            outlets = self._outlets(conn, [row["id"] for row in rows])
+        return [self._summary(row, outlets.get(row["id"], ())) for row in rows]
+
+    def count_stories(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        outlet: str | None = None,
+        query: str | None = None,
+    ) -> int:
+        """How many stories :meth:`stories` would list without a limit."""
+        where, params = self._filters(since, until, outlet, query)
+        row = (
+            self._connection()
+            .execute(f"SELECT count(*) FROM stories s WHERE {where}", params)
+            .fetchone()
+        )
+        return int(row[0])
+
+    def story(self, story_id: str) -> StorySummary:
+        """One story (following merges: an absorbed story's id gives the story it joined).
+
+        Raises:
+            UnknownStoryError: no such story.
+        """
+        with self._read() as conn:
+            sid = self._resolve(conn, story_id)
+            row = conn.execute("SELECT * FROM stories WHERE id = ?", (sid,)).fetchone()
+            outlets = self._outlets(conn, [sid])
+        return self._summary(row, outlets.get(sid, ()))
+
+    @staticmethod
+    def _outlets(conn: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        found: dict[str, set[str]] = {}
+        for chunk in _chunks(list(story_ids), _ID_BATCH):
+            rows = conn.execute(
+                "SELECT DISTINCT m.story_id, a.outlet FROM memberships m JOIN articles a "
+                f"ON a.id = m.article_id WHERE m.story_id IN ({_placeholders(len(chunk))})",
+                chunk,
+            )
+            for story, outlet in rows:
+                found.setdefault(story, set()).add(outlet)
+        return {s: tuple(sorted(o)) for s, o in found.items()}
+
+    @staticmethod
+    def _summary(row: sqlite3.Row, outlets: tuple[str, ...]) -> StorySummary:
+        return StorySummary(
+            id=row["id"],
+            title=row["title"],
+            size=row["size"],
+            outlets=outlets,
+            created=row["created"],
+            updated=row["updated"],
+            first_published=row["first_published"],
+            last_published=row["last_published"],
+        )
+
+    def _members(self, conn: sqlite3.Connection, story_id: str) -> list[sqlite3.Row]:
+        return conn.execute(
+            "SELECT m.article_id, m.joined_at FROM memberships m JOIN articles a "
+            "ON a.id = m.article_id WHERE m.story_id = ? ORDER BY a.seq",
+            (story_id,),
+        ).fetchall()
+
+    def articles(self, story_id: str) -> list[Article]:
+        """A story's cleaned articles (text, raw, removed spans, metadata), arrival order.
+
+        Raises:
+            UnknownStoryError: no such story.
+        """
+        with self._read() as conn:
+            sid = self._resolve(conn, story_id)
+            ids = [row["article_id"] for row in self._members(conn, sid)]
+            return self._load_articles(conn, ids)
+
+    def article(self, article_id: str) -> Article:
+        """One stored article.
+
+        Raises:
+            UnknownArticleError: no such article.
+        """
+        with self._read() as conn:
+            found = self._load_articles(conn, [article_id])
+        if not found:
+            raise UnknownArticleError(f"no article {article_id!r} in {self.path}")
+        return found[0]
+
+    @staticmethod
+    def _load_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Article]:
+        by_id: dict[str, Article] = {}
+        for chunk in _chunks(list(ids), _ID_BATCH):
+            rows = conn.execute(
+                f"SELECT * FROM articles WHERE id IN ({_placeholders(len(chunk))})", chunk
+            )
+            for row in rows:
+                by_id[row["id"]] = Article(
+                    id=row["id"],
+                    outlet=row["outlet"],
+                    text=row["text"],
+                    title=row["title"],
+                    url=row["url"],
+                    published=row["published"],
+                    source=row["source"],
+                    raw=row["raw"],
+                    removed=tuple(Removal(*r) for r in json.loads(row["removed"])),
+                    language=row["language"],
+                )
+        return [by_id[i] for i in ids if i in by_id]
+
+    def skips(self, limit: int = 100) -> list[Skip]:
+        """Recorded skips, most recently seen first."""
+        rows = self._connection().execute(
+            "SELECT source, reason FROM skips ORDER BY last_seen DESC, id DESC LIMIT ?", (limit,)
+        )
+        return [Skip(row["source"], row["reason"]) for row in rows]
+
+    def count_articles(self) -> int:
+        """How many articles the store holds."""
+        return int(self._connection().execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def count_merges(self) -> int:
+        """How many story merges the clusterer has recorded."""
+        return int(self._connection().execute("SELECT count(*) FROM merges").fetchone()[0])
+
+    # ------------------------------------------------------------ briefs
+
+    def brief(self, story_id: str, config: Config = DEFAULT_CONFIG) -> Brief:
+        """The story's brief: stored when its members are current, else built and stored.
+
+        A build reuses every stored article annotation; only articles never briefed
+        before go through spaCy and MiniLM. ``brief.meta`` says which happened.
+
+        Raises:
+            UnknownStoryError: no such story.
+        """
+        with self._read() as conn:
+            sid = self._resolve(conn, story_id)
+            ids = [row["article_id"] for row in self._members(conn, sid)]
+        return self._brief_of(sid, ids, config)
+
+    def _stored_brief(self, story_id: str, ids: Sequence[str], config: Config) -> Brief | None:
+        row = (
+            self._connection()
+            .execute(
+                "SELECT brief FROM briefs WHERE story_id = ? AND members_key = ? "
+                "AND config_key = ?",
+                (story_id, _members_key(ids), _config_key(config)),
+            )
+            .fetchone()
+        )
+        return None if row is None else self._load_brief(row["brief"], config)
+
+    def _brief_of(self, story_id: str, ids: Sequence[str], config: Config) -> Brief:
+        stored = self._stored_brief(story_id, ids, config)
+        if stored is not None:
+            return stored
+        # One build at a time: spaCy pipelines are not documented as thread-safe, and two
+        # requests for the same new brief should build it once.
+        with self._brief_lock:
+            stored = self._stored_brief(story_id, ids, config)
+            return stored if stored is not None else self._build_brief(story_id, ids, config)
+
+    def _build_brief(self, story_id: str, ids: Sequence[str], config: Config) -> Brief:
+        from newsprism.pipeline import Timings, story_from_annotations
+
+        members_key, config_key = _members_key(ids), _config_key(config)
+        started = time.perf_counter()
+        timings = Timings()
+        with self._read() as reading:
+            articles = self._load_articles(reading, ids)
+        annotations, annotated = self._annotations(articles, config, timings)
+        _story, brief = story_from_annotations(annotations, config, timings=timings)
+        seconds = time.perf_counter() - started
+        built_at = self._now()
+        brief = replace(
+            brief,
+            meta={
+                **brief.meta,
+                "story_id": story_id,
+                "built_at": built_at,
+                "articles": len(ids),
+                "annotated": annotated,
+                "reused": len(ids) - annotated,
+                "seconds": round(seconds, 4),
+            },
+        )
+        with self._write() as writing:
+            writing.execute(
+                "INSERT OR IGNORE INTO briefs (story_id, members_key, config_key, members, "
+                "built_at, seconds, annotated, brief) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    story_id,
+                    members_key,
+                    config_key,
+                    json.dumps(list(ids)),
+                    built_at,
+                    seconds,
+                    annotated,
+                    _brief_json(brief),
+                ),
+            )
+        logger.info(
+            "brief of %s: %d article(s), %d annotated, in %.2f s",
+            story_id,
+            len(ids),
+            annotated,
+            seconds,
+        )
+        return brief
+
+    def _load_brief(self, text: str, config: Config) -> Brief:
+        from newsprism.plain import from_plain
+
+        plain = json.loads(text)
+        stored_ids = plain["story"]["articles"]
+        plain["story"]["articles"] = []
+        brief: Brief = from_plain(Brief, plain)
+        with self._read() as conn:
+            articles = {a.id: a for a in self._load_articles(conn, stored_ids)}
+            sentences = self._stored_sentences(conn, stored_ids, _model_key(config))
+        annotated = tuple(replace(articles[i], sentences=sentences.get(i, ())) for i in stored_ids)
+        return replace(brief, story=replace(brief.story, articles=annotated))
+
+    @staticmethod
+    def _stored_sentences(
+        conn: sqlite3.Connection, ids: Sequence[str], model_key: str
+    ) -> dict[str, tuple[Sentence, ...]]:
+        from newsprism.plain import from_plain
+
+        out: dict[str, tuple[Sentence, ...]] = {}
+        for chunk in _chunks(list(ids), _ID_BATCH):
+            rows = conn.execute(
+                "SELECT article_id, sentences FROM annotations WHERE model_key = ? AND "
+                f"article_id IN ({_placeholders(len(chunk))})",
+                (model_key, *chunk),
+            )
+            for row in rows:
+                out[row[0]] = from_plain(tuple[Sentence, ...], json.loads(row[1]))
+        return out
+
+    def _annotations(
+        self, articles: Sequence[Article], config: Config, timings: Any
+    ) -> tuple[list[ArticleAnnotation], int]:
+        """Each article's annotation: stored ones decoded, missing ones made and stored.
+
+        Returns:
+            The annotations in article order, and how many had to be made.
+        """
+        from newsprism.nlp import load_spacy
+        from newsprism.pipeline import annotate_articles, with_extractions
+
+        key = _model_key(config)
+        vocab = load_spacy(config.spacy_model, parse=True).vocab
+        cached: dict[str, ArticleAnnotation] = {}
+        by_id = {a.id: a for a in articles}
+        with self._read() as conn:
+            for chunk in _chunks(list(by_id), _ID_BATCH):
+                rows = conn.execute(
+                    "SELECT * FROM annotations WHERE model_key = ? AND "
+                    f"article_id IN ({_placeholders(len(chunk))})",
+                    (key, *chunk),
+                ).fetchall()
+                for row in rows:
+                    cached[row["article_id"]] = _decode_annotation(
+                        row, by_id[row["article_id"]], vocab
+                    )
+        stale = [a for a in cached.values() if a.framing is None]  # stored before schema 2
+        if stale:
+            filled = [with_extractions(a) for a in stale]
+            with self._write() as conn:
+                conn.executemany(
+                    "UPDATE annotations SET framing = ? WHERE article_id = ? AND model_key = ?",
+                    [(_encode_annotation(a)[-1], a.article.id, key) for a in filled],
+                )
+            cached.update((a.article.id, a) for a in filled)
+        todo = [a for a in articles if a.id not in cached]
+        if todo:
+            made = [with_extractions(a) for a in annotate_articles(todo, config, timings=timings)]
+            now = self._now()
+            with self._write() as conn:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO annotations (article_id, model_key, sentences, "
+                    "offsets, docs, embeddings, quotes, quantities, framing, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(a.article.id, key, *_encode_annotation(a), now) for a in made],
+                )
+            cached.update((a.article.id, a) for a in made)
+        return [cached[a.id] for a in articles], len(todo)
+
+    # ------------------------------------------------------------ changes
+
+    def changes(self, story_id: str, since: datetime, config: Config = DEFAULT_CONFIG) -> Changes:
+        """What the story's brief holds now that it did not hold at ``since``.
+
+        The story as of ``since`` is the articles that had joined it by then (see the
+        module docstring); its brief is built from stored annotations and kept.
+
+        Raises:
+            UnknownStoryError: no such story.
+        """
+        cutoff = _iso(since)
+        with self._read() as conn:
+            sid = self._resolve(conn, story_id)
+            members = self._members(conn, sid)
+        ids = [row["article_id"] for row in members]
+        before = [row["article_id"] for row in members if row["joined_at"] <= cutoff]
+        new = tuple(row["article_id"] for row in members if row["joined_at"] > cutoff)
+        if not new:
+            return Changes(sid, cutoff, (), (), (), ())
+        current = self._brief_of(sid, ids, config)
+        fresh = set(new)
+        if not before:
+            return Changes(
+                sid, cutoff, new, current.points, current.story.quotes, current.story.divergences
+            )
+        old = self._brief_of(sid, before, config)
+        return _compare(sid, cutoff, new, fresh, old, current)
+
+
+# --------------------------------------------------------------------------- briefs
+
+
+def _brief_json(brief: Brief) -> str:
+    """A brief as stored: every record, with its articles as ids (the store has them)."""
+    from newsprism.plain import dump
+
+    plain = dump(brief)
+    plain["story"]["articles"] = [a.id for a in brief.story.articles]
+    return json.dumps(plain, ensure_ascii=False)
+
+
+def _encode_annotation(
+    annotation: ArticleAnnotation,
+) -> tuple[str, str, bytes, bytes, str, str, str | None]:
+    import numpy as np
+    from spacy.tokens import DocBin
+
+    from newsprism.plain import dump
+
+    docs = DocBin(store_user_data=False)
+    for paragraph in annotation.paragraphs:
+        docs.add(paragraph.doc)
+    return (
+        json.dumps(dump(annotation.article.sentences), ensure_ascii=False),
+        json.dumps([p.offset for p in annotation.paragraphs]),
+        docs.to_bytes(),
+        np.ascontiguousarray(annotation.embeddings, dtype=np.float32).tobytes(),
+        json.dumps(dump(annotation.quotes or ()), ensure_ascii=False),
+        json.dumps(dump(annotation.quantities or ()), ensure_ascii=False),
+        None
+        if annotation.framing is None
+        else json.dumps(dump(annotation.framing), ensure_ascii=False),
+    )
+
+
+def _decode_annotation(row: sqlite3.Row, article: Article, vocab: Any) -> ArticleAnnotation:
+    import numpy as np
+    from spacy.tokens import DocBin
+
+    from newsprism.divergence import Quantity
+    from newsprism.embed import DIMENSION
+    from newsprism.model import FramingProfile, Quote
+    from newsprism.nlp import ParsedParagraph
+    from newsprism.pipeline import ArticleAnnotation
+    from newsprism.plain import from_plain
+
+    sentences = from_plain(tuple[Sentence, ...], json.loads(row["sentences"]))
+    docs = DocBin().from_bytes(row["docs"]).get_docs(vocab)
+    offsets = json.loads(row["offsets"])
+    return ArticleAnnotation(
+        article=replace(article, sentences=sentences),
+        paragraphs=tuple(ParsedParagraph(o, d) for o, d in zip(offsets, docs, strict=True)),
+        embeddings=np.frombuffer(row["embeddings"], dtype=np.float32).reshape(-1, DIMENSION),
+        quotes=from_plain(tuple[Quote, ...], json.loads(row["quotes"])),
+        quantities=from_plain(tuple[Quantity, ...], json.loads(row["quantities"])),
+        framing=None
+        if row["framing"] is None
+        else from_plain(FramingProfile, json.loads(row["framing"])),
+    )
+
+
+def _cites(spans: Iterable[Span], articles: set[str]) -> bool:
+    return any(span.article_id in articles for span in spans)
+
+
+def _compare(
+    story_id: str, cutoff: str, new: tuple[str, ...], fresh: set[str], old: Brief, current: Brief
+) -> Changes:
+    old_point_spans = {span: point for point in old.points for span in point.citations}
+    points, strengthened = [], []
+    for point in current.points:
+        earlier = [old_point_spans[s] for s in point.citations if s in old_point_spans]
+        if not earlier:
+            if _cites(point.citations, fresh):
+                points.append(point)
+        elif point.support > max(p.support for p in earlier):
+            strengthened.append(point)
+    old_quote_spans = {span for group in old.story.quotes for span in group.citations}
+    quotes = [
+        group
+        for group in current.story.quotes
+        if _cites(group.citations, fresh) and not old_quote_spans.intersection(group.citations)
+    ]
+    divergences = [
+        d
+        for d in current.story.divergences
+        if any(_cites(answer.citations, fresh) for answer in d.answers)
+    ]
+    return Changes(
+        story_id, cutoff, new, tuple(points), tuple(quotes), tuple(divergences), tuple(strengthened)
+    )
+
+
+__all__ = [
+    "DEFAULT_DB",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Changes",
+    "IngestReport",
+    "Store",
+    "StoreError",
+    "StorySummary",
+    "UnknownArticleError",
+    "UnknownStoryError",
+    "arrival_key",
+    "parse_time",
+]
