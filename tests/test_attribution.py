@@ -86,7 +86,9 @@ def test_trailing_adjuncts_are_offered_trimmed(nlp) -> None:
 
 
 def test_a_headline_does_not_run_into_the_body(nlp) -> None:
-    doc = nlp("Rubio Says Leaving The Bill Was Leadership\nMarco Rubio defended himself on Saturday.")
+    doc = nlp(
+        "Rubio Says Leaving The Bill Was Leadership\nMarco Rubio defended himself on Saturday."
+    )
     candidates = content_candidates(token(doc, "Says"))
     assert any("defended" in pieces_text(v)[0] for v in candidates.values())  # the parse's span
     assert ["Leaving The Bill Was Leadership"] in [

@@ -180,10 +180,28 @@ def test_weighted_vectors_are_unit_and_a_missing_channel_is_neutral() -> None:
     assert dense is None
     assert np.allclose(np.diag(sims), 1.0)
     assert sims[0, 1] == pytest.approx(1.0)
-    assert sims[0, 2] == pytest.approx(1.0 / 1.5)  # words agree, years do not
-    # No year named: words alone, over sqrt(W_a * W_b) = sqrt(1 * 1.5), not W = 1.5.
-    assert sims[0, 3] == pytest.approx(1.0 / math.sqrt(1.5))
+    # Specificity of a year: its IDF over the IDF of a token seen once (5 documents).
+    ceiling = math.log(6 / 2) + 1
+    spec_2010 = (math.log(6 / 3) + 1) / ceiling  # in two documents
+    weight_0 = 1 + 0.5 * spec_2010**2  # W of article 0: words + its (specific) year
+    assert sims[0, 2] == pytest.approx(1 / math.sqrt(weight_0 * 1.5))  # years disagree
+    # No year named: the words alone, over sqrt(W_a * W_b), not a penalty of W = 1.5.
+    assert sims[0, 3] == pytest.approx(1 / math.sqrt(weight_0))
     assert sims[0, 3] > sims[0, 2]
+
+
+def test_a_common_surname_weighs_less_than_a_rare_one() -> None:
+    config = replace(CONFIG, lead_weight=0.0, year_weight=0.0, person_weight=1.0)
+    docs = [
+        ["senate", "vote", "p:smith"],
+        ["budget", "tax", "p:smith"],  # a rare name: the only thing these two share
+        ["senate", "vote", "p:trump"],
+        ["budget", "tax", "p:trump"],  # a name in most articles: the same words apart
+        *([["rally", "speech", "p:trump"]] * 4),
+    ]
+    tfidf = weighted_vectors(docs, None, config)[0]
+    sims = (tfidf @ tfidf.T).toarray()
+    assert sims[0, 1] > 1.5 * sims[2, 3] > 0  # about 0.41 against 0.20
 
 
 def test_dense_part_is_weighted_like_a_channel() -> None:

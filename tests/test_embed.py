@@ -92,7 +92,7 @@ def test_mean_pool_ignores_padding_and_normalises() -> None:
 
 def test_length_batches_cover_every_row_once_shortest_first() -> None:
     lengths = [30, 8, 31, 8, 70, 30, 8, 31]
-    batches = embed.length_batches(lengths, batch_size=64)
+    batches = embed.length_batches(lengths, batch_size=64, max_padding=embed.LENGTH_BATCH_PADDING)
     flat = [i for batch in batches for i in batch]
     assert sorted(flat) == list(range(len(lengths)))
     assert [lengths[i] for i in flat] == sorted(lengths)
@@ -109,9 +109,8 @@ def test_length_batches_bound_padding_and_size() -> None:
             padded = len(batch) * max(lengths[i] for i in batch)
             assert padded <= (1 + max_padding) * tokens
     assert embed.length_batches([], batch_size=4) == []
-    # with no padding bound, plain batches of batch_size (the behaviour before)
-    plain = embed.length_batches([3, 1, 2, 9, 4], batch_size=2, max_padding=float("inf"))
-    assert plain == [[1, 2], [0, 4], [3]]
+    # the default, no padding bound: plain batches of batch_size, sorted by length
+    assert embed.length_batches([3, 1, 2, 9, 4], batch_size=2) == [[1, 2], [0, 4], [3]]
 
 
 # --------------------------------------------------------------------------- real model
@@ -196,18 +195,12 @@ def test_onnx_agrees_with_sentence_transformers(
 def test_length_batching_changes_no_fp32_vector(onnx_fp32: embed.Embedder) -> None:
     """Batching by length is only a schedule: with fp32 weights (no per-batch int8
     activation scales) every row comes out as with plain batches."""
-    plain = embed.OnnxEmbedder(quantized=False, max_padding=float("inf"))
+    bounded = embed.OnnxEmbedder(quantized=False, max_padding=embed.LENGTH_BATCH_PADDING)
     try:
-        plain.warm_up()
+        bounded.warm_up()
     except ModelMissingError as exc:
         _skip_unless_ci(exc)
     texts = [*MIXED, TALKS_PARAPHRASE, "Talks resume in Vienna.", UNRELATED + " " + TALKS]
-    assert (
-        len(
-            embed.length_batches(
-                [len(e.ids) for e in embed.load_tokenizer().encode_batch(texts)], 64
-            )
-        )
-        > 1
-    )
-    np.testing.assert_allclose(onnx_fp32.encode(texts), plain.encode(texts), atol=1e-4)
+    lengths = [len(e.ids) for e in embed.load_tokenizer().encode_batch(texts)]
+    assert len(embed.length_batches(lengths, 64, embed.LENGTH_BATCH_PADDING)) > 1
+    np.testing.assert_allclose(bounded.encode(texts), onnx_fp32.encode(texts), atol=1e-4)

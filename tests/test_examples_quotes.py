@@ -142,3 +142,33 @@ def test_quote_after_reported_speech_of_two_people_stays_unnamed() -> None:
     _, quotes = quotes_of(text)
     (quote,) = quotes
     assert quote.speaker.name is None
+
+
+def test_one_outlet_quotes_what_another_only_reports(story: Story) -> None:
+    # The Averill Gazette quotes the engineer; the Port Averill Courier paraphrases him
+    group = group_with(story, "The crack runs roughly two metres")
+    assert group.speaker.name == "Marcus Feld"
+    assert group.direct and group.text.startswith("The crack runs roughly two metres")
+    texts = {a.id: a.text for a in story.articles}
+    kinds = {(v.outlet, v.direct) for v in group.variants}
+    assert kinds == {("The Averill Gazette", True), ("port-averill-courier", False)}
+    (reported,) = [v for v in group.variants if not v.direct]
+    assert reported.cue is not None
+    assert texts[reported.cue.article_id][reported.cue.start : reported.cue.end] == "said"
+    assert "two metres up the downstream face" in reported.text
+
+
+def test_reported_statements_in_the_ledger_are_marked_and_cue_linked(story: Story) -> None:
+    texts = {a.id: a.text for a in story.articles}
+    reported = [v for g in story.quotes for v in g.variants if not v.direct]
+    assert len(reported) >= 10
+    for variant in reported:
+        assert variant.cue is not None and variant.cue.article_id == variant.citation.article_id
+        cue = texts[variant.cue.article_id][variant.cue.start : variant.cue.end]
+        assert cue.lower() in {"said", "says", "told", "warned", "according to", "added"} or (
+            cue.isalpha()
+        )
+    # a statement several outlets paraphrase is one group
+    okafor = group_with(story, "the city expected to reopen the bridge in about six weeks")
+    assert not okafor.direct and okafor.speaker.name == "Dana Okafor"
+    assert len(okafor.outlets) == 2

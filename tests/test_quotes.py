@@ -364,7 +364,12 @@ def test_according_to_is_one_cue_and_unnamed_sources_stay_unnamed() -> None:
         "Officials said the bridge would stay shut until the spring."
     )
     found = _extract(text, True)
-    assert (False, "According to", None, "the budget was balanced for the third year running") in found
+    assert (
+        False,
+        "According to",
+        None,
+        "the budget was balanced for the third year running",
+    ) in found
     assert (False, "said", None, "the bridge would stay shut until the spring") in found
 
 

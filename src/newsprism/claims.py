@@ -150,7 +150,7 @@ def sentence_tokens(
 ) -> tuple[SpacySpan, int] | None:
     """The parsed tokens of an annotated sentence and their paragraph's offset."""
     for para in paragraphs:
-        end = para.offset + len(para.doc.text)
+        end = para.end  # not len(para.doc.text): Doc.text re-joins every token
         if para.offset <= sentence.span.start < end:
             tokens = para.doc.char_span(
                 sentence.span.start - para.offset,

@@ -691,12 +691,32 @@ def _usable(mention: Mention) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RosterEvidence:
+    """What the roster reads from one article's parse: the per-article half of the stage.
+
+    Depends on that article alone, so a store keeps it and a grown story's roster is
+    built without decoding the parses of the articles it already had.
+    """
+
+    recovered: tuple[Mention, ...]  # person names recovered after titles
+    common_starts: tuple[int, ...]  # starts of one-token entities tagged as common nouns
+    roles: tuple[RoleStatement, ...]
+
+
+def roster_evidence(article_id: str, paragraphs: Sequence[ParsedParagraph]) -> RosterEvidence:
+    """One article's :class:`RosterEvidence` from its parsed paragraphs."""
+    recovered, common = _parse_evidence(paragraphs)
+    return RosterEvidence(tuple(recovered), tuple(sorted(common)), find_roles(article_id, paragraphs))
+
+
 def build_roster(
     articles: Sequence[Article],
     quotes: Sequence[Quote] = (),
     *,
     docs: Mapping[str, Sequence[ParsedParagraph]] | None = None,
     max_citations: int = 25,
+    evidence: Mapping[str, RosterEvidence] | None = None,
 ) -> tuple[Entity, ...]:
     """Canonical entities of a story, merged across its articles, with their roles.
 
@@ -708,6 +728,8 @@ def build_roster(
         docs: the parsed paragraphs by article id (``Annotation.docs``); without them
             roles come only from ``quotes``.
         max_citations: citations kept per entity (the first ones, in article order).
+        evidence: each article's :func:`roster_evidence`, used instead of reading
+            ``docs`` for the articles it holds.
 
     Returns:
         Entities ordered by number of mentions (descending), then name.
@@ -718,6 +740,14 @@ def build_roster(
     by_id = {a.id: a for a in articles}
 
     lowered = _lowercase_words(articles)
+    given = evidence or {}
+
+    def evidence_of(article_id: str) -> RosterEvidence | None:
+        if article_id in given:
+            return given[article_id]
+        return None if docs is None else roster_evidence(article_id, docs.get(article_id, ()))
+
+    per_article = {a.id: evidence_of(a.id) for a in articles}
 
     def add(
         article: Article, start: int, text: str, label: str, *, common: bool = False
@@ -777,10 +807,9 @@ def build_roster(
 
     for article in articles:
         mentions = [m for sentence in article.sentences for m in sentence.mentions]
-        recovered: list[Mention] = []
-        common_starts: set[int] = set()
-        if docs is not None:
-            recovered, common_starts = _parse_evidence(docs.get(article.id, ()))
+        found = per_article[article.id]
+        recovered = list(found.recovered) if found is not None else []
+        common_starts = set(found.common_starts) if found is not None else set()
         if recovered:
             # a name recovered after a title replaces the NER mentions it overlaps
             mentions = [
@@ -838,10 +867,10 @@ def build_roster(
                 return
         cluster.roles.setdefault(_role_key(role), []).append((role, role_span))
 
-    if docs is not None:
-        for article in articles:
-            for statement in find_roles(article.id, docs.get(article.id, ())):
-                attach_role(statement.name, statement.role, statement.role_span)
+    for article in articles:
+        found = per_article[article.id]
+        for statement in found.roles if found is not None else ():
+            attach_role(statement.name, statement.role, statement.role_span)
     for quote in quotes:
         speaker = quote.speaker
         if not (speaker.name and speaker.role and speaker.span):
@@ -1032,7 +1061,9 @@ def _to_entity(cluster: _Cluster, max_citations: int, position: Mapping[str, int
         name = max(cluster.surfaces, key=lambda s: (len(name_words(s)), cluster.surfaces[s]))
     else:
         name = max(cluster.surfaces, key=lambda s: cluster.surfaces[s])
-    aliases = sorted((set(cluster.surfaces) | cluster.honorific_forms) - {name}, key=str.casefold)
+    aliases = sorted(  # ties broken by the text itself: the order must not vary by run
+        (set(cluster.surfaces) | cluster.honorific_forms) - {name}, key=lambda a: (a.casefold(), a)
+    )
     roles = tuple(
         Role(text=statements[0][0], citations=tuple(sorted({s for _, s in statements})))
         for statements in cluster.roles.values()
@@ -1064,6 +1095,7 @@ __all__ = [
     "NAME_VARIANTS",
     "PersonIndex",
     "RoleStatement",
+    "RosterEvidence",
     "build_roster",
     "entity_key",
     "find_roles",
@@ -1071,5 +1103,6 @@ __all__ = [
     "name_words",
     "person_name_tokens",
     "role_words",
+    "roster_evidence",
     "split_honorific",
 ]

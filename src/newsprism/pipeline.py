@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     import numpy as np
 
     from newsprism.divergence import Quantity
+    from newsprism.entities import RosterEvidence
     from newsprism.model import FramingProfile, Quote
     from newsprism.nlp import ParsedParagraph
+    from newsprism.timeline import ArticleTimes
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +88,9 @@ class ArticleAnnotation:
     and MiniLM. ``embeddings`` has one row per alignment candidate of this article
     (:func:`newsprism.align.candidates` of the article alone), encoded as one chunk, so the
     rows do not depend on which other articles share the story. ``quotes``,
-    ``quantities`` and ``framing`` (per-article extractions) are ``None`` until
-    :func:`with_extractions` fills them.
+    ``quantities``, ``framing``, ``times`` (timeline expressions) and ``roster`` (entity
+    evidence), the per-article extractions, are ``None`` until :func:`with_extractions`
+    fills them.
     """
 
     article: Article  # cleaned, with sentences
@@ -96,6 +99,26 @@ class ArticleAnnotation:
     quotes: tuple[Quote, ...] | None = None
     quantities: tuple[Quantity, ...] | None = None
     framing: FramingProfile | None = None
+    times: ArticleTimes | None = None
+    roster: RosterEvidence | None = None
+
+
+def candidate_texts(article: Article) -> list[str]:
+    """The texts of one article's alignment candidates: what its embedding chunk encodes."""
+    from newsprism import align as align_stage
+
+    return [c.sentence.text for c in align_stage.candidates([article])]
+
+
+def embed_candidates(
+    article: Article, config: Config = DEFAULT_CONFIG, *, threads: int | None = None
+) -> np.ndarray:
+    """One annotated article's ``ArticleAnnotation.embeddings``, encoded as one chunk
+    (with ``threads`` threads; default: the embedder's own setting)."""
+    from newsprism.embed import get_embedder
+
+    embedder = get_embedder(config.embedder, threads=threads)
+    return embedder.encode(candidate_texts(article), config.batch_size)
 
 
 def annotate_articles(
@@ -116,12 +139,14 @@ def annotate_articles(
 
 
 def with_extractions(annotation: ArticleAnnotation) -> ArticleAnnotation:
-    """The annotation with its article's quotes, quantities and framing extracted (once)."""
+    """The annotation with its article's per-article extractions made (once)."""
     from dataclasses import replace
 
     from newsprism.divergence import extract_quantities
+    from newsprism.entities import roster_evidence
     from newsprism.framing import framing_profile
     from newsprism.quotes import LEDGER_REPORTED, extract_quotes
+    from newsprism.timeline import article_times
 
     article, paragraphs = annotation.article, annotation.paragraphs
     quotes = annotation.quotes if annotation.quotes is not None else extract_quotes(
@@ -136,6 +161,12 @@ def with_extractions(annotation: ArticleAnnotation) -> ArticleAnnotation:
         framing=annotation.framing
         if annotation.framing is not None
         else framing_profile(article, paragraphs, quotes=quotes),
+        times=annotation.times
+        if annotation.times is not None
+        else article_times(article, paragraphs),
+        roster=annotation.roster
+        if annotation.roster is not None
+        else roster_evidence(article.id, paragraphs),
     )
 
 
@@ -170,11 +201,15 @@ def story_from_annotations(
     skipped: Iterable[Skip] = (),
     timings: Timings | None = None,
     progress: Progress | None = None,
+    pending: Mapping[str, Callable[[], np.ndarray]] | None = None,
 ) -> tuple[Story, Brief]:
     """Align, extract and compose a story from its articles' annotations.
 
     No model runs here (quotes and quantities are extracted from the parses unless the
     annotations carry them), so a stored story is re-briefed from cached annotations.
+    ``pending`` maps the id of an article whose embeddings are still being computed
+    (elsewhere) to a function that waits for them: quotes and entities, which do not
+    need them, run first.
     """
     import numpy as np
 
@@ -197,13 +232,6 @@ def story_from_annotations(
     note = progress or (lambda _stage: None)
     annotated = tuple(a.article for a in annotations)
     docs = {a.article.id: a.paragraphs for a in annotations}
-    cands = align_stage.candidates(annotated)
-    rows = [a.embeddings for a in annotations if len(a.embeddings)]
-    embeddings = np.vstack(rows) if rows else np.zeros((0, 384), np.float32)
-    note("align")
-    alignment = timings.run(
-        "align", align_stage.align, annotated, embeddings, cands, threshold=config.align_threshold
-    )
     note("quotes")
 
     def _quotes() -> Any:
@@ -219,7 +247,22 @@ def story_from_annotations(
     quotes_by_article, quote_groups = timings.run("quotes", _quotes)
     note("entities")
     all_quotes = [q for qs in quotes_by_article.values() for q in qs]
-    entities = timings.run("entities", build_roster, annotated, all_quotes, docs=docs)
+    evidence = {a.article.id: a.roster for a in annotations if a.roster is not None}
+    entities = timings.run(
+        "entities", build_roster, annotated, all_quotes, docs=docs, evidence=evidence
+    )
+    cands = align_stage.candidates(annotated)
+    waiting = pending or {}
+    rows = [
+        timings.run("embed", waiting[a.article.id]) if a.article.id in waiting else a.embeddings
+        for a in annotations
+    ]
+    rows = [r for r in rows if len(r)]
+    embeddings = np.vstack(rows) if rows else np.zeros((0, 384), np.float32)
+    note("align")
+    alignment = timings.run(
+        "align", align_stage.align, annotated, embeddings, cands, threshold=config.align_threshold
+    )
     note("divergences")
 
     def _divergences() -> Any:
@@ -246,7 +289,8 @@ def story_from_annotations(
             "framing", framing_profiles, annotated, docs, quotes=quotes_by_article
         )
     note("timeline")
-    timeline = timings.run("timeline", build_timeline, annotated, docs)
+    times = {a.article.id: a.times for a in annotations if a.times is not None}
+    timeline = timings.run("timeline", build_timeline, annotated, docs, times=times)
     note("compose")
 
     def _compose() -> tuple[Any, Any, Any, Any]:
@@ -309,7 +353,6 @@ def _annotate_and_embed(
 
     from threadpoolctl import threadpool_limits
 
-    from newsprism import align as align_stage
     from newsprism.embed import get_embedder
     from newsprism.nlp import annotate
 
@@ -319,7 +362,7 @@ def _annotate_and_embed(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
 
         def embed_article(article: Article) -> None:
-            texts = [c.sentence.text for c in align_stage.candidates([article])]
+            texts = candidate_texts(article)
             if len(tasks) == len(cleaned) - 1:  # the last: spaCy is done, every core is free
                 future: Future[Any] = Future()  # left pending: _finish_embedding runs it
             else:

@@ -475,8 +475,8 @@ def _context(article: Article, paragraphs: Sequence[ParsedParagraph]) -> _Contex
         for ent in persons:
             start, end = person_name_tokens(ent)
             people.add(doc[start:end].text)
-    for para in parsed:
-        _add_surname_mentions(para, people)
+    for parsed_para in parsed:
+        _add_surname_mentions(parsed_para, people)
     roles = find_roles(article.id, paragraphs)
     ctx = _Context(article, parsed, people, roles, gender=_genders(parsed, people))
     for statement in roles:
@@ -731,11 +731,12 @@ def _reported_speech(
     found = _partial_quote_frames(ctx, direct_cues, model)
     for p_index, para in enumerate(ctx.paragraphs):
         tokens = [t for t in para.doc if not para.inside_quote(t.idx)]
-        for item in attribution.find_reported(model, tokens):
-            spans = _char_spans(ctx, para, item.pieces)
+        for reported in attribution.find_reported(model, tokens):
+            spans = _char_spans(ctx, para, reported.pieces)
             if spans:
+                cue_token = para.doc[reported.cue]
                 found.append(
-                    _Found(p_index, para.doc[item.cue], spans, item.score, item.cue_probability)
+                    _Found(p_index, cue_token, spans, reported.score, reported.cue_probability)
                 )
     found.sort(key=lambda f: -f.score)
     taken = [(q.span.start, q.span.end) for q in direct]

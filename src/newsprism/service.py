@@ -136,6 +136,8 @@ class QuoteVariantOut(BaseModel):
     outlet: str
     text: str
     citation: SpanOut
+    direct: bool = True  # False: the outlet reports the words, with the cue span below
+    cue: SpanOut | None = None
 
 
 class QuoteOut(BaseModel):

@@ -184,6 +184,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: each article's framing profile is stored with its annotation (NULL: not yet).
     ("""ALTER TABLE annotations ADD COLUMN framing TEXT""",),
+    # 3: the per-article halves of the timeline (time expressions with their dates per
+    #    reference) and of the entity roster (NULL: not yet).
+    (
+        """ALTER TABLE annotations ADD COLUMN times TEXT""",
+        """ALTER TABLE annotations ADD COLUMN roster TEXT""",
+    ),
 )
 """Schema migrations: entry ``i`` takes the schema from version ``i`` to ``i + 1``.
 
@@ -1279,49 +1285,139 @@ class Store:
     ) -> tuple[list[ArticleAnnotation], int]:
         """Each article's annotation: stored ones decoded, missing ones made and stored.
 
+        New articles are parsed first; each one's embedding then runs on another thread
+        while the stored annotations are decoded and the new ones' per-article
+        extractions are made (neither needs the vectors). The timeline's time expressions
+        are dated against the story's reference here, and the dates kept with the
+        annotation, so dateparser runs only for an article that meets a new reference.
+
         Returns:
             The annotations in article order, and how many had to be made.
         """
+        from concurrent.futures import ThreadPoolExecutor
+
         from newsprism.nlp import load_spacy
-        from newsprism.pipeline import annotate_articles, with_extractions
+        from newsprism.pipeline import with_extractions
 
         key = _model_key(config)
-        vocab = load_spacy(config.spacy_model, parse=True).vocab
-        cached: dict[str, ArticleAnnotation] = {}
         by_id = {a.id: a for a in articles}
+        rows = self._annotation_rows(list(by_id), key)
+        todo = [a for a in articles if a.id not in rows]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+            parsed, vectors = self._parse_new(todo, config, timings, pool)
+            vocab = load_spacy(config.spacy_model, parse=True).vocab
+
+            def load() -> dict[str, ArticleAnnotation]:
+                return {i: _decode_annotation(r, by_id[i], vocab) for i, r in rows.items()}
+
+            cached = timings.run("load", load)
+            # rows stored before the schema had every per-article extraction
+            stale = {i for i, a in cached.items() if _unextracted(a)}
+            made = timings.run(
+                "extract",
+                lambda: [with_extractions(a) for a in (*parsed, *(cached[i] for i in stale))],
+            )
+            cached.update((a.article.id, a) for a in made)
+            redated = timings.run("timeline dates", _date_times, [cached[a.id] for a in articles])
+            cached.update((a.article.id, a) for a in redated)
+            for a in parsed:
+                cached[a.article.id] = replace(
+                    cached[a.article.id], embeddings=timings.run("embed", vectors[a.article.id])
+                )
+        self._save_annotations(
+            key,
+            new=[cached[a.id] for a in todo],
+            updated=[cached[i] for i in stale | {a.article.id for a in redated} if i in rows],
+        )
+        return [cached[a.id] for a in articles], len(todo)
+
+    def _annotation_rows(self, ids: Sequence[str], key: str) -> dict[str, sqlite3.Row]:
+        found: dict[str, sqlite3.Row] = {}
         with self._read() as conn:
-            for chunk in _chunks(list(by_id), _ID_BATCH):
+            for chunk in _chunks(list(ids), _ID_BATCH):
                 rows = conn.execute(
                     "SELECT * FROM annotations WHERE model_key = ? AND "
                     f"article_id IN ({_placeholders(len(chunk))})",
                     (key, *chunk),
                 ).fetchall()
-                for row in rows:
-                    cached[row["article_id"]] = _decode_annotation(
-                        row, by_id[row["article_id"]], vocab
-                    )
-        stale = [a for a in cached.values() if a.framing is None]  # stored before schema 2
-        if stale:
-            filled = [with_extractions(a) for a in stale]
-            with self._write() as conn:
+                found.update((row["article_id"], row) for row in rows)
+        return found
+
+    @staticmethod
+    def _parse_new(
+        todo: Sequence[Article], config: Config, timings: Any, pool: Any
+    ) -> tuple[list[ArticleAnnotation], dict[str, Callable[[], np.ndarray]]]:
+        """spaCy annotation of the new articles; each article's embedding is queued on
+        ``pool`` as soon as spaCy has split it.
+
+        Returns:
+            The annotations without their vectors (empty ``embeddings``), and for each
+            article a function that returns its vectors: it waits for a started
+            embedding, or runs a not yet started one here with every thread.
+        """
+        import numpy as np
+        from threadpoolctl import threadpool_limits
+
+        from newsprism.embed import DIMENSION
+        from newsprism.nlp import annotate
+        from newsprism.pipeline import ArticleAnnotation, embed_candidates, embed_threads
+
+        if not todo:
+            return [], {}
+        futures: dict[str, Any] = {}
+
+        def queue(article: Article) -> None:
+            futures[article.id] = pool.submit(
+                embed_candidates, article, config, threads=embed_threads()
+            )
+
+        with threadpool_limits(limits=1, user_api="blas"):  # spaCy on one core
+            annotation = timings.run(
+                "annotate",
+                annotate,
+                todo,
+                model=config.spacy_model,
+                batch_size=config.spacy_batch_size,
+                on_article=queue,
+            )
+        by_id = {a.id: a for a in annotation.articles}
+
+        def vectors(article_id: str) -> Callable[[], np.ndarray]:
+            def wait() -> np.ndarray:
+                future = futures[article_id]
+                if future.cancel():
+                    return embed_candidates(by_id[article_id], config)
+                return future.result()  # type: ignore[no-any-return]
+
+            return wait
+
+        pending = np.zeros((0, DIMENSION), np.float32)  # replaced by the vectors
+        return (
+            [ArticleAnnotation(a, annotation.docs[a.id], pending) for a in annotation.articles],
+            {a.id: vectors(a.id) for a in annotation.articles},
+        )
+
+    def _save_annotations(
+        self, key: str, *, new: Sequence[ArticleAnnotation], updated: Sequence[ArticleAnnotation]
+    ) -> None:
+        """Store new annotations, and the per-article extractions of ``updated`` ones."""
+        if not new and not updated:
+            return
+        now = self._now()
+        with self._write() as conn:
+            if updated:
                 conn.executemany(
-                    "UPDATE annotations SET framing = ? WHERE article_id = ? AND model_key = ?",
-                    [(_encode_annotation(a)[-1], a.article.id, key) for a in filled],
+                    "UPDATE annotations SET framing = ?, times = ?, roster = ? "
+                    "WHERE article_id = ? AND model_key = ?",
+                    [(*_extraction_columns(a), a.article.id, key) for a in updated],
                 )
-            cached.update((a.article.id, a) for a in filled)
-        todo = [a for a in articles if a.id not in cached]
-        if todo:
-            made = [with_extractions(a) for a in annotate_articles(todo, config, timings=timings)]
-            now = self._now()
-            with self._write() as conn:
+            if new:
                 conn.executemany(
                     "INSERT OR IGNORE INTO annotations (article_id, model_key, sentences, "
-                    "offsets, docs, embeddings, quotes, quantities, framing, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(a.article.id, key, *_encode_annotation(a), now) for a in made],
+                    "offsets, docs, embeddings, quotes, quantities, framing, times, roster, "
+                    "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(a.article.id, key, *_encode_annotation(a), now) for a in new],
                 )
-            cached.update((a.article.id, a) for a in made)
-        return [cached[a.id] for a in articles], len(todo)
 
     # ------------------------------------------------------------ changes
 
@@ -1365,9 +1461,45 @@ def _brief_json(brief: Brief) -> str:
     return json.dumps(plain, ensure_ascii=False)
 
 
+def _unextracted(annotation: ArticleAnnotation) -> bool:
+    return annotation.framing is None or annotation.times is None or annotation.roster is None
+
+
+def _date_times(annotations: Sequence[ArticleAnnotation]) -> list[ArticleAnnotation]:
+    """The annotations whose time expressions had no dates for the story's reference,
+    now with them (the story is ``annotations``, in the order the brief sees them)."""
+    from newsprism.timeline import reference_of, resolved
+
+    times = {a.article.id: a.times for a in annotations if a.times is not None}
+    reference = reference_of([a.article for a in annotations], times)
+    out: list[ArticleAnnotation] = []
+    for annotation in annotations:
+        if annotation.times is None:
+            continue
+        dated = resolved(annotation.article, annotation.times, reference)
+        if dated is not annotation.times:
+            out.append(replace(annotation, times=dated))
+    return out
+
+
+def _json_or_null(value: Any) -> str | None:
+    from newsprism.plain import dump
+
+    return None if value is None else json.dumps(dump(value), ensure_ascii=False)
+
+
+def _extraction_columns(annotation: ArticleAnnotation) -> tuple[str | None, str | None, str | None]:
+    """The ``framing``, ``times`` and ``roster`` columns."""
+    return (
+        _json_or_null(annotation.framing),
+        _json_or_null(annotation.times),
+        _json_or_null(annotation.roster),
+    )
+
+
 def _encode_annotation(
     annotation: ArticleAnnotation,
-) -> tuple[str, str, bytes, bytes, str, str, str | None]:
+) -> tuple[str, str, bytes, bytes, str, str, str | None, str | None, str | None]:
     import numpy as np
     from spacy.tokens import DocBin
 
@@ -1383,9 +1515,7 @@ def _encode_annotation(
         np.ascontiguousarray(annotation.embeddings, dtype=np.float32).tobytes(),
         json.dumps(dump(annotation.quotes or ()), ensure_ascii=False),
         json.dumps(dump(annotation.quantities or ()), ensure_ascii=False),
-        None
-        if annotation.framing is None
-        else json.dumps(dump(annotation.framing), ensure_ascii=False),
+        *_extraction_columns(annotation),
     )
 
 
@@ -1395,10 +1525,16 @@ def _decode_annotation(row: sqlite3.Row, article: Article, vocab: Any) -> Articl
 
     from newsprism.divergence import Quantity
     from newsprism.embed import DIMENSION
+    from newsprism.entities import RosterEvidence
     from newsprism.model import FramingProfile, Quote
     from newsprism.nlp import ParsedParagraph
     from newsprism.pipeline import ArticleAnnotation
     from newsprism.plain import from_plain
+    from newsprism.timeline import ArticleTimes
+
+    def optional(column: str, kind: Any) -> Any:
+        value = row[column]
+        return None if value is None else from_plain(kind, json.loads(value))
 
     sentences = from_plain(tuple[Sentence, ...], json.loads(row["sentences"]))
     docs = DocBin().from_bytes(row["docs"]).get_docs(vocab)
@@ -1409,9 +1545,9 @@ def _decode_annotation(row: sqlite3.Row, article: Article, vocab: Any) -> Articl
         embeddings=np.frombuffer(row["embeddings"], dtype=np.float32).reshape(-1, DIMENSION),
         quotes=from_plain(tuple[Quote, ...], json.loads(row["quotes"])),
         quantities=from_plain(tuple[Quantity, ...], json.loads(row["quantities"])),
-        framing=None
-        if row["framing"] is None
-        else from_plain(FramingProfile, json.loads(row["framing"])),
+        framing=optional("framing", FramingProfile),
+        times=optional("times", ArticleTimes),
+        roster=optional("roster", RosterEvidence),
     )
 
 

@@ -25,7 +25,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +67,7 @@ _CLAUSE_CUT = {"conj", "cc", "parataxis", "advcl", "punct", "mark", "preconj"}
 _CUE_WINDOW = 4
 MIN_SHARED_KEYS = 2
 FUZZY_MERGE = 85
+MAX_RESOLUTIONS = 8  # references an article's dates are kept for (the latest ones)
 _PRECISION_RANK = {"year": 0, "month": 1, "relative": 2, "week": 2, "day": 3, "weekday-relative": 3}
 
 
@@ -81,6 +82,47 @@ class _Mention:
     scheduled: bool
     clause: Span
     keys: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """One point-in-time expression of an article, read from its parse, not yet dated.
+
+    Its date depends on the story's reference (see :class:`Reference`); everything else
+    here depends on the article alone, so a store keeps it and the parse is not needed
+    again.
+    """
+
+    expression: Span
+    text: str
+    scheduled: bool
+    past: bool
+    clause: Span
+    keys: tuple[str, ...]  # sorted content lemmas of the clause
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """An article's time expressions dated against one reference (see :func:`base_key`):
+    one ``(date label, precision)`` per expression, ``None`` where dateparser found none."""
+
+    base: str
+    dates: tuple[tuple[str, str] | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTimes:
+    """What the timeline takes from one article: the per-article half of the stage.
+
+    ``weekday_votes`` are the article's votes for the story's anchor weekday, in the order
+    first seen; ``resolutions`` cache the dates of ``expressions`` against the references
+    met so far (dateparser is the slow part, and a story's reference rarely changes as it
+    grows).
+    """
+
+    weekday_votes: tuple[tuple[int, int], ...]
+    expressions: tuple[TimeExpression, ...]
+    resolutions: tuple[Resolution, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +181,42 @@ def _weekday_of(token: Token) -> int | None:
     return WEEKDAYS.index(low) if low in WEEKDAYS else None
 
 
+def _weekday_votes(
+    article: Article, paragraphs: Sequence[ParsedParagraph]
+) -> tuple[tuple[int, int], ...]:
+    """One article's votes for the anchor weekday, ``(weekday, weight)`` in first-seen order.
+
+    Each weekday mention votes; a mention in the article's lead (its first two sentences)
+    or with a past-tense verb (what happened, not what is planned) votes more.
+    """
+    votes: dict[int, int] = {}
+    lead_end = article.sentences[1].span.end if len(article.sentences) > 1 else len(article.text)
+    for para in paragraphs:
+        for token in para.doc:
+            weekday = _weekday_of(token)
+            if weekday is None or token.pos_ != "PROPN":
+                continue
+            weight = 1
+            if para.offset + token.idx < lead_end:
+                weight += 2
+            verb = _governing_verb(token)
+            if verb is not None and verb.tag_ == "VBD" and not _is_scheduled(token, verb):
+                weight += 1
+            votes[weekday] = votes.get(weekday, 0) + weight
+    return tuple(votes.items())
+
+
+def _anchor_weekday(votes_by_article: Sequence[Sequence[tuple[int, int]]]) -> int | None:
+    """The most voted weekday (ties: the one voted for first, in article order)."""
+    votes: Counter[int] = Counter()
+    for article_votes in votes_by_article:
+        for weekday, weight in article_votes:
+            votes[weekday] += weight
+    if not votes:
+        return None
+    return votes.most_common(1)[0][0]
+
+
 def infer_anchor_weekday(
     articles: Sequence[Article], paragraphs_by_article: Mapping[str, Sequence[ParsedParagraph]]
 ) -> int | None:
@@ -147,36 +225,28 @@ def infer_anchor_weekday(
     Each weekday mention votes; a mention in an article's lead (its first two sentences)
     or with a past-tense verb (what happened, not what is planned) votes more.
     """
-    votes: Counter[int] = Counter()  # weights are whole numbers
-    for article in articles:
-        lead_end = (
-            article.sentences[1].span.end if len(article.sentences) > 1 else len(article.text)
-        )
-        for para in paragraphs_by_article.get(article.id, ()):
-            for token in para.doc:
-                weekday = _weekday_of(token)
-                if weekday is None or token.pos_ != "PROPN":
-                    continue
-                weight = 1
-                if para.offset + token.idx < lead_end:
-                    weight += 2
-                verb = _governing_verb(token)
-                if verb is not None and verb.tag_ == "VBD" and not _is_scheduled(token, verb):
-                    weight += 1
-                votes[weekday] += weight
-    if not votes:
-        return None
-    return votes.most_common(1)[0][0]
+    return _anchor_weekday(
+        [_weekday_votes(a, paragraphs_by_article.get(a.id, ())) for a in articles]
+    )
 
 
 def story_reference(
     articles: Sequence[Article], paragraphs_by_article: Mapping[str, Sequence[ParsedParagraph]]
 ) -> Reference:
     """The story's reference date: its most common published date, else the anchor."""
+    return reference_of(
+        articles,
+        {a.id: article_times(a, paragraphs_by_article.get(a.id, ())) for a in articles},
+    )
+
+
+def reference_of(articles: Sequence[Article], times: Mapping[str, ArticleTimes]) -> Reference:
+    """The story's reference date from its articles' :class:`ArticleTimes` (no parse
+    needed): the most common published date, else a stand-in on the anchor weekday."""
     dates = Counter(d for d in (_published(a) for a in articles) if d is not None)
     if dates:
         return Reference(dates.most_common(1)[0][0], calendar=True)
-    weekday = infer_anchor_weekday(articles, paragraphs_by_article)
+    weekday = _anchor_weekday([times[a.id].weekday_votes for a in articles if a.id in times])
     return Reference(_STAND_IN_MONDAY + dt.timedelta(days=weekday or 0), calendar=False)
 
 
@@ -340,39 +410,86 @@ def _keys(doc: Doc, start_char: int, end_char: int) -> frozenset[str]:
     )
 
 
-def _article_mentions(
-    article: Article, paragraphs: Sequence[ParsedParagraph], reference: Reference
-) -> list[_Mention]:
-    base = _published(article) if reference.calendar else None
-    base = base or reference.base
-    out: list[_Mention] = []
+def article_times(article: Article, paragraphs: Sequence[ParsedParagraph]) -> ArticleTimes:
+    """The per-article half of the timeline: weekday votes and time expressions, undated.
+
+    Depends on the article's text and parse only, never on the other articles.
+    """
+    expressions: list[TimeExpression] = []
     for para in paragraphs:
         doc = para.doc
         for start, end in _expressions(doc):
             expression = doc[start:end]
             token = expression.root
             verb = _governing_verb(token)
-            scheduled = _is_scheduled(token, verb)
-            resolved = _resolve(expression.text, reference, base, scheduled, _is_past(token, verb))
-            if resolved is None:
-                logger.debug("%s: unresolved time expression %r", article.id, expression.text)
-                continue
             clause_start, clause_end = _clause(token, verb)
-            out.append(
-                _Mention(
-                    article=article,
+            expressions.append(
+                TimeExpression(
                     expression=Span(
                         article.id,
                         para.offset + expression.start_char,
                         para.offset + expression.end_char,
                     ),
-                    date=resolved[0],
-                    precision=resolved[1],
-                    scheduled=scheduled,
+                    text=expression.text,
+                    scheduled=_is_scheduled(token, verb),
+                    past=_is_past(token, verb),
                     clause=Span(article.id, para.offset + clause_start, para.offset + clause_end),
-                    keys=_keys(doc, clause_start, clause_end),
+                    keys=tuple(sorted(_keys(doc, clause_start, clause_end))),
                 )
             )
+    return ArticleTimes(_weekday_votes(article, paragraphs), tuple(expressions))
+
+
+def _article_base(article: Article, reference: Reference) -> dt.datetime:
+    """What the article's expressions resolve against: its own published day when the
+    story is on the calendar and the article is dated, else the story's reference."""
+    own = _published(article) if reference.calendar else None
+    return own or reference.base
+
+
+def base_key(article: Article, reference: Reference) -> str:
+    """Everything an article's dates depend on besides its own expressions."""
+    kind = "calendar" if reference.calendar else "anchor"
+    return f"{kind}|{_article_base(article, reference).isoformat()}"
+
+
+def resolved(article: Article, times: ArticleTimes, reference: Reference) -> ArticleTimes:
+    """``times`` with its expressions dated against ``reference`` (dateparser runs only
+    when that reference is not among its cached resolutions; the last
+    :data:`MAX_RESOLUTIONS` are kept)."""
+    key = base_key(article, reference)
+    if any(r.base == key for r in times.resolutions):
+        return times
+    base = _article_base(article, reference)
+    dates = tuple(
+        _resolve(e.text, reference, base, e.scheduled, e.past) for e in times.expressions
+    )
+    kept = times.resolutions[-(MAX_RESOLUTIONS - 1) :]
+    return replace(times, resolutions=(*kept, Resolution(key, dates)))
+
+
+def _article_mentions(
+    article: Article, times: ArticleTimes, reference: Reference
+) -> list[_Mention]:
+    times = resolved(article, times, reference)
+    key = base_key(article, reference)
+    dates = next(r.dates for r in times.resolutions if r.base == key)
+    out: list[_Mention] = []
+    for expression, date in zip(times.expressions, dates, strict=True):
+        if date is None:
+            logger.debug("%s: unresolved time expression %r", article.id, expression.text)
+            continue
+        out.append(
+            _Mention(
+                article=article,
+                expression=expression.expression,
+                date=date[0],
+                precision=date[1],
+                scheduled=expression.scheduled,
+                clause=expression.clause,
+                keys=frozenset(expression.keys),
+            )
+        )
     return out
 
 
@@ -458,28 +575,38 @@ def _merge(group: Sequence[_Mention]) -> TimelineEvent:
 
 
 def build_timeline(
-    articles: Sequence[Article], paragraphs_by_article: Mapping[str, Sequence[ParsedParagraph]]
+    articles: Sequence[Article],
+    paragraphs_by_article: Mapping[str, Sequence[ParsedParagraph]],
+    *,
+    times: Mapping[str, ArticleTimes] | None = None,
 ) -> tuple[TimelineEvent, ...]:
     """The story's dated events, merged across outlets, in chronological order.
 
     Args:
         articles: the story's annotated articles.
-        paragraphs_by_article: their parsed paragraphs (``Annotation.docs``).
+        paragraphs_by_article: their parsed paragraphs (``Annotation.docs``); read only
+            for articles that ``times`` lacks.
+        times: each article's :func:`article_times` (a store keeps them, with their
+            resolutions): with them, no parse is read and dateparser runs only for
+            references not met before.
 
     Returns:
         Events sorted by :func:`sort_key`. ``text`` is the representative clause,
         verbatim at ``citations[0]``; every citation is a clause stating the event.
     """
-    reference = story_reference(articles, paragraphs_by_article)
+    given = times or {}
+    per_article = {
+        a.id: given.get(a.id) or article_times(a, paragraphs_by_article.get(a.id, ()))
+        for a in articles
+    }
+    reference = reference_of(articles, per_article)
     if not reference.calendar:
         logger.info(
             "no published date: timeline relative to anchor %s", reference.base.strftime("%A")
         )
     mentions: list[_Mention] = []
     for article in articles:
-        mentions.extend(
-            _article_mentions(article, paragraphs_by_article.get(article.id, ()), reference)
-        )
+        mentions.extend(_article_mentions(article, per_article[article.id], reference))
     groups: list[list[_Mention]] = []
     for mention in mentions:
         for group in groups:
@@ -493,4 +620,17 @@ def build_timeline(
     return tuple(events)
 
 
-__all__ = ["Reference", "build_timeline", "infer_anchor_weekday", "sort_key", "story_reference"]
+__all__ = [
+    "ArticleTimes",
+    "Reference",
+    "Resolution",
+    "TimeExpression",
+    "article_times",
+    "base_key",
+    "build_timeline",
+    "infer_anchor_weekday",
+    "reference_of",
+    "resolved",
+    "sort_key",
+    "story_reference",
+]

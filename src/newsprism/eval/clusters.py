@@ -12,12 +12,15 @@ Two dataset shapes are read:
 On ECB+ the threshold is chosen on the ``train`` split (:func:`calibrate`, B-cubed F1)
 and scores are reported on ``dev``. :func:`fit_representation` (``python -m
 newsprism.eval.clusters calibrate``) fits the channel weights and the attach ratio on
-train as well, and cross-validates the whole procedure over train topics. Online mode feeds the articles in a fixed order:
-undated articles first in a pseudo-random (content-hash) order, then dated ones by date.
+train as well, and cross-validates the whole procedure over train topics. Online mode
+feeds the articles in a fixed order: undated articles first in a pseudo-random
+(content-hash) order, then dated ones by date; its threshold is calibrated on a train
+stream (:func:`online_calibration_curve`).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import time
@@ -46,6 +49,7 @@ from newsprism.cluster import (
     embed_leads,
     extract_signals,
     featurize,
+    idf_of_singleton,
     similarity_matrix,
     weighted_vectors,
 )
@@ -256,14 +260,22 @@ def calibration_curve(
     grid: Sequence[float] = DEFAULT_GRID,
 ) -> list[tuple[float, PRF]]:
     """B-cubed scores of batch clustering at each threshold of ``grid`` (one featurisation)."""
-    features = featurize(articles, config)
-    sims = similarity_matrix(features, config)
-    dendrogram = average_linkage(sims)
+    sims = similarity_matrix(featurize(articles, config), config)
     ids = [a.id for a in articles]
-    subset = {i: gold[i] for i in ids}
-    ratio = config.attach_ratio
+    return _cut_scores(sims, ids, {i: gold[i] for i in ids}, config.attach_ratio, grid)
+
+
+def _cut_scores(
+    sims: np.ndarray,
+    ids: Sequence[str],
+    gold: Mapping[str, str],
+    ratio: float,
+    grid: Sequence[float],
+) -> list[tuple[float, PRF]]:
+    """B-cubed of the average-link cut (with singleton attachment) at each threshold."""
+    dendrogram = average_linkage(sims)
     return [
-        (t, b_cubed(_labels(cut(dendrogram, ids, t, similarities=sims, attach_ratio=ratio)), subset))
+        (t, b_cubed(_labels(cut(dendrogram, ids, t, similarities=sims, attach_ratio=ratio)), gold))
         for t in grid
     ]
 
@@ -403,8 +415,19 @@ def _channel_cosine(documents: Sequence[Sequence[str]], channel: int) -> np.ndar
     kept = [[t for t in doc if channel_of(t) == channel] for doc in documents]
     if not any(kept):
         return np.zeros((len(documents), len(documents)))
-    matrix = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(kept)
-    return np.asarray((matrix @ matrix.T).todense(), dtype=np.float64)
+    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(kept).tocsr()
+    cosines = np.asarray((matrix @ matrix.T).todense(), dtype=np.float64)
+    if CHANNELS[channel] in ("years", "persons"):  # scaled by specificity, as clustered
+        ceiling = idf_of_singleton(len(documents))
+        spec = np.array(
+            [
+                vectorizer.idf_[matrix.indices[start:end]].mean() / ceiling if end > start else 0.0
+                for start, end in itertools.pairwise(matrix.indptr)
+            ]
+        )
+        cosines *= np.outer(spec, spec)
+    return cosines
 
 
 def _identity(tokens: Sequence[str]) -> Sequence[str]:
@@ -465,14 +488,9 @@ def _curve(
     prep: PreparedPile, rows: Sequence[int], config: ClusterConfig, grid: Sequence[float]
 ) -> list[tuple[float, PRF]]:
     sims = _similarities(prep, rows, config)
-    dendrogram = average_linkage(sims)
     ids = [prep.signals[i].article_id for i in rows]
     gold = {prep.signals[i].article_id: prep.gold[i] for i in rows}
-    ratio = config.attach_ratio
-    return [
-        (t, b_cubed(_labels(cut(dendrogram, ids, t, similarities=sims, attach_ratio=ratio)), gold))
-        for t in grid
-    ]
+    return _cut_scores(sims, ids, gold, config.attach_ratio, grid)
 
 
 def _fit(

@@ -247,7 +247,8 @@ def article_errors(
         named = named_heads(paragraphs, quote.sources)
         if speaker_correct(text, q, quote, persons, named):
             continue
-        described = _spans_text(text, [(q.speaker.span.start, q.speaker.span.end)])
+        span = q.speaker.span
+        described = _spans_text(text, [(span.start, span.end)]) if span else ""
         out.append(
             QuoteError(
                 "speaker",
@@ -256,7 +257,7 @@ def article_errors(
                 _spans_text(text, quote.cue),
                 _spans_text(text, quote.sources),
                 _spans_text(text, quote.contents),
-                q.speaker.name or (f"(unnamed: {described})" if q.speaker.span else "(unnamed)"),
+                q.speaker.name or (f"(unnamed: {described})" if described else "(unnamed)"),
             )
         )
     return sorted(out, key=lambda e: (e.kind, e.offset))

@@ -668,7 +668,7 @@
     if (!quotes.length) return null;
     const items = quotes.map((group) => {
       const speaker = group.speaker || {};
-      const distinct = new Set((group.variants || []).map((v) => v.text));
+      const distinct = new Set((group.variants || []).map((v) => `${v.direct !== false}|${v.text}`));
       const variants =
         distinct.size > 1
           ? el(
@@ -683,9 +683,9 @@
                   el(
                     "td",
                     {},
-                    "“",
+                    v.direct === false ? "reported: " : "“",
                     diffNodes(group.text, v.text),
-                    "” ",
+                    v.direct === false ? " " : "” ",
                     citeLink(ctx, v.citation, "passage"),
                   ),
                 ),
@@ -703,7 +703,7 @@
           speaker.citation ? [" ", citeLink(ctx, speaker.citation, "named here")] : null,
           el("span", { class: `tag ${group.direct ? "direct" : "reported"}` }, group.direct ? "direct quote" : "reported speech"),
         ),
-        el("blockquote", {}, `“${group.text}”`),
+        el("blockquote", {}, group.direct ? `“${group.text}”` : group.text),
         el("p", { class: "quote-sources" }, plural(group.outlets.length, "outlet"), ": ", citeLinks(ctx, group.citations)),
         variants,
       );
