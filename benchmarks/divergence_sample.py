@@ -31,6 +31,7 @@ import json
 import os
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,25 @@ DATASETS = {
     "multinews": ("multinews/multinews_validation_sample250.jsonl", (0, 160), (160, 250)),
     "neus": ("neus/neus_val.jsonl", (0, 250), (250, 307)),
 }
+#: Held out from every tuning round: ECB+ (train and dev), one real-world event per
+#: subtopic, reported by several outlets (each document is its own outlet).
+ECBPLUS = "ecbplus/ecbplus_train_dev.jsonl"
+
+
+def _ecbplus_stories() -> list[tuple[str, list[Any]]]:
+    """ECB+ subtopics as stories of articles, read as the cluster evaluation reads them
+    (URL line dropped, dateline parsed) by :func:`newsprism.eval.clusters._ecb_article`."""
+    from newsprism.eval.clusters import _ecb_article
+
+    by_subtopic: dict[str, list[Any]] = {}
+    with (SHARED / ECBPLUS).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            record = json.loads(line)
+            article = _ecb_article(record, f"{ECBPLUS}:{number}")
+            if article is not None:  # each document its own outlet, whatever its site
+                article = replace(article, outlet=str(record["doc_id"]))
+                by_subtopic.setdefault(str(record["subtopic"]), []).append(article)
+    return [(k, v) for k, v in by_subtopic.items() if len(v) >= 2]
 
 
 def _stories(name: str, part: str) -> list[dict[str, Any]]:
@@ -83,13 +103,62 @@ def divergence_id(record: dict[str, Any]) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
+def _records(dataset: str, story_id: str, articles: list[Any]) -> list[dict[str, Any]]:
+    """The conflicting divergences of one story, each answer cited by document and span."""
+    from newsprism.pipeline import build_story
+
+    built, _brief = build_story(articles)
+    doc_of = {a.id: a.outlet.rsplit("#", 1)[-1] for a in built.articles}
+    out: list[dict[str, Any]] = []
+    for divergence in built.divergences:
+        if not divergence.conflict:
+            continue
+        record = {
+            "dataset": dataset,
+            "story": story_id,
+            "kind": divergence.kind,
+            "question": divergence.question,
+            "answers": [
+                {
+                    "doc": doc_of[a.citations[1].article_id],
+                    "value": a.value,
+                    "value_span": [a.citations[0].start, a.citations[0].end],
+                    "sentence_span": [a.citations[1].start, a.citations[1].end],
+                    "sentence": a.text,
+                }
+                for a in divergence.answers
+            ],
+        }
+        record["id"] = divergence_id(record)
+        out.append(record)
+    return out
+
+
+def find_ecbplus(refresh: bool = False) -> list[dict[str, Any]]:
+    """Every conflicting divergence on the ECB+ subtopics (cached outside the repo)."""
+    found_path = FOUND.with_suffix(".ecbplus.jsonl")
+    if found_path.exists() and not refresh:
+        return [json.loads(line) for line in found_path.read_text("utf-8").splitlines()]
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    found: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    stories = _ecbplus_stories()
+    for subtopic, articles in stories:
+        if len({a.outlet for a in articles}) >= 2:
+            found += _records("ecbplus", subtopic, articles)
+    print(f"ecbplus: {len(stories)} stories, {time.perf_counter() - started:.0f}s")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    found_path.write_text("".join(json.dumps(r) + "\n" for r in found), "utf-8")
+    return found
+
+
 def find(refresh: bool = False, part: str = "all") -> list[dict[str, Any]]:
     """Every conflicting divergence on the datasets' stories (cached outside the repo)."""
     found_path = FOUND.with_suffix(f".{part}.jsonl")
     if found_path.exists() and not refresh:
         return [json.loads(line) for line in found_path.read_text("utf-8").splitlines()]
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from newsprism.pipeline import articles_from_documents, build_story
+    from newsprism.pipeline import articles_from_documents
 
     found: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -99,29 +168,7 @@ def find(refresh: bool = False, part: str = "all") -> list[dict[str, Any]]:
             articles = articles_from_documents(story["documents"], story["id"])
             if len({a.outlet for a in articles}) < 2:
                 continue
-            built, _brief = build_story(articles)
-            doc_of = {a.id: a.outlet.rsplit("#", 1)[-1] for a in built.articles}
-            for divergence in built.divergences:
-                if not divergence.conflict:
-                    continue
-                record = {
-                    "dataset": dataset,
-                    "story": story["id"],
-                    "kind": divergence.kind,
-                    "question": divergence.question,
-                    "answers": [
-                        {
-                            "doc": doc_of[a.citations[1].article_id],
-                            "value": a.value,
-                            "value_span": [a.citations[0].start, a.citations[0].end],
-                            "sentence_span": [a.citations[1].start, a.citations[1].end],
-                            "sentence": a.text,
-                        }
-                        for a in divergence.answers
-                    ],
-                }
-                record["id"] = divergence_id(record)
-                found.append(record)
+            found += _records(dataset, story["id"], articles)
         print(f"{dataset}: {len(stories)} stories, {time.perf_counter() - started:.0f}s so far")
     CACHE.mkdir(parents=True, exist_ok=True)
     found_path.write_text("".join(json.dumps(r) + "\n" for r in found), "utf-8")
@@ -211,6 +258,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument(
+        "--dataset",
+        choices=("tuning-sets", "ecbplus"),
+        default="tuning-sets",
+        help="MultiLing + Multi-News + NeuS (the rules were tuned on them) or held-out ECB+",
+    )
+    parser.add_argument(
         "--stories",
         choices=("all", "held-out", "tuning"),
         default="all",
@@ -218,7 +271,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    found = find(args.refresh, args.stories)
+    ecb = args.dataset == "ecbplus"
+    found = find_ecbplus(args.refresh) if ecb else find(args.refresh, args.stories)
     drawn = sample(found, args.n, args.seed)
     recorded = json.loads(VERDICTS.read_text("utf-8")) if VERDICTS.exists() else {}
     verdicts = {k: v for k, v in recorded.items() if not k.startswith("_")}
@@ -231,8 +285,15 @@ def main() -> None:
     }
     described = f"{stories} ({', '.join(f'{d} {a}–{b}' for d, (a, b) in slices.items())})"
     name = "divergence_review" if stories == "all" else f"divergence_review.{stories}"
+    if ecb:
+        stories, slices = "ecbplus", {"ecbplus": (0, len(_ecbplus_stories()))}
+        described = (
+            f"every ECB+ train/dev subtopic with two or more documents ({ECBPLUS}); never "
+            "used while tuning the rules"
+        )
+        name = "divergence_review.ecbplus"
     review = _review(drawn, verdicts, found, described)
-    if history:
+    if history and not ecb:
         review += "\n## How the rules got here\n\n" + "\n".join(f"- {h}" for h in history) + "\n"
     (RESULTS / f"{name}.md").write_text(review, "utf-8")
     reviewed = [r for r in drawn if r["id"] in verdicts]
@@ -242,7 +303,9 @@ def main() -> None:
         "found_by_kind": {
             k: sum(1 for r in found if r["kind"] == k) for k in sorted({r["kind"] for r in found})
         },
-        "found_by_dataset": {d: sum(1 for r in found if r["dataset"] == d) for d in DATASETS},
+        "found_by_dataset": {
+            d: sum(1 for r in found if r["dataset"] == d) for d in ({"ecbplus"} if ecb else DATASETS)
+        },
         "seed": args.seed,
         "stories": stories,
         "slices": slices,

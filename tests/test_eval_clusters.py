@@ -152,9 +152,14 @@ def test_report_renders_and_serialises() -> None:
     assert table.row_count == 2
 
 
-# Floors below what the train-calibrated threshold reaches on dev (measured: batch
-# 0.926, online 0.887); the margin absorbs int8-embedding batch noise.
-ECB_DEV_B3_FLOOR = {"batch": 0.91, "online": 0.87}
+# Floors under what the defaults reach (measured: ECB+ dev, thresholds calibrated on
+# train: batch 0.950, online 0.914; Multi-News validation sample + NeuS pooled, default
+# thresholds: batch 0.796, online see MULTI_FLOOR). The margin absorbs int8-embedding
+# batch noise and spaCy version drift; the ECB+ batch floor is the target.
+ECB_DEV_B3_FLOOR = {"batch": 0.93, "online": 0.89}
+MULTI_FLOOR = {"batch": 0.77, "online": 0.70}
+MULTINEWS = DATA / "multinews" / "multinews_validation_sample250.jsonl"
+NEUS = DATA / "neus" / "neus_val.jsonl"
 
 
 @pytest.mark.slow
@@ -166,6 +171,17 @@ def test_ecbplus_dev_b_cubed_floor(mode: str) -> None:
     assert report.split == "dev"
     assert report.threshold_source == "calibrated on train"
     assert report.b_cubed.f1 >= ECB_DEV_B3_FLOOR[mode], report.to_dict()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["batch", "online"])
+def test_multinews_neus_pooled_b_cubed_floor(mode: str) -> None:
+    if not (MULTINEWS.is_file() and NEUS.is_file()):
+        pytest.skip(f"Multi-News or NeuS data not found under {DATA}")
+    report = evaluate_clusters([MULTINEWS, NEUS], mode=mode)  # type: ignore[arg-type]
+    assert report.threshold_source == "default"
+    assert report.gold_stories > 500
+    assert report.b_cubed.f1 >= MULTI_FLOOR[mode], report.to_dict()
 
 
 def _prepared_topics() -> PreparedPile:

@@ -98,6 +98,10 @@ logger = logging.getLogger(__name__)
 # B3 F1 0.941, leave-topics-out CV 0.928), from ``python -m newsprism.eval.clusters
 # calibrate`` (see the module docstring); re-calibrate whenever the representation changes.
 DEFAULT_THRESHOLD = 0.27
+# The online clusterer's own cut: B-cubed-optimal for online mode on an ECB+ train stream
+# (``newsprism.eval.clusters.online_calibration_curve``). A greedy single pass joins
+# articles that batch average link would have kept apart, so it needs a higher cut.
+DEFAULT_ONLINE_THRESHOLD = 0.30
 
 _WORD = re.compile(r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b|\b(?:1[89]|20)\d\d\b")
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
@@ -710,7 +714,7 @@ class OnlineClusterer:
 
     Args:
         threshold: minimum average similarity to join a story (default
-            :data:`DEFAULT_THRESHOLD`).
+            :data:`DEFAULT_ONLINE_THRESHOLD`).
         config: representation and window settings.
 
     Construction is cheap; spaCy and the embedder load on the first :meth:`add_many`.
@@ -722,7 +726,7 @@ class OnlineClusterer:
         threshold: float | None = None,
         config: ClusterConfig = DEFAULT_CLUSTER_CONFIG,
     ) -> None:
-        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        self.threshold = DEFAULT_ONLINE_THRESHOLD if threshold is None else threshold
         self.config = config
         self._df: Counter[str] = Counter()
         self._docs = 0

@@ -94,22 +94,24 @@ def select(
         for point, members in zip(alignment.points, alignment.members, strict=True)
     }
     pool = [p for p in ranked if p.support >= min_support]
+    # Per pool point, as arrays: its score, its representative, and its similarity to the
+    # closest chosen point (kept up to date as points are chosen, so that each step is
+    # one vector operation rather than a loop over the pool).
+    scores = np.array([p.score for p in pool], dtype=np.float64)
+    reps = np.array([rep_of[p.citations[0]] for p in pool], dtype=np.intp)
+    closest = np.full(len(pool), -np.inf, dtype=alignment.similarity.dtype)
     chosen: list[Point] = []
     chosen_reps: list[int] = []
     cited: set[Span] = set()
     used = 0
     while pool:
-        best_index, best_value = -1, -np.inf
-        for index, point in enumerate(pool):
-            closest = (
-                float(alignment.similarity[rep_of[point.citations[0]], chosen_reps].max())
-                if chosen_reps
-                else 0.0
-            )
-            value = point.score - diversity * max(0.0, closest)
-            if value > best_value:
-                best_index, best_value = index, value
+        near = closest.astype(np.float64)
+        near[~(near > 0.0)] = 0.0  # nothing chosen yet, negative or undefined: no cost
+        values = scores - diversity * near
+        valid = values > -np.inf
+        best_index = int(np.argmax(np.where(valid, values, -np.inf))) if valid.any() else -1
         point = pool.pop(best_index)
+        scores, reps, closest = (np.delete(a, best_index) for a in (scores, reps, closest))
         rep = rep_of[point.citations[0]]
         length = len(point.text.split())
         if used + length > words:
@@ -123,6 +125,7 @@ def select(
         chosen_reps.append(rep)
         cited.update(point.citations)
         used += length
+        closest = np.maximum(closest, alignment.similarity[reps, rep])
     return tuple(chosen)
 
 

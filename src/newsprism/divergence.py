@@ -86,7 +86,7 @@ _DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "
 _SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("troop", "soldier", "serviceman", "servicemen", "force", "personnel", "military"),
     ("people", "person", "civilian", "resident", "citizen"),
-    ("death", "dead", "fatality", "casualty", "killed"),
+    ("death", "dead", "fatality", "casualty", "killed", "kill", "die"),
     ("mile",),
     ("kilometre", "kilometer", "km"),
 )
@@ -114,6 +114,11 @@ class Quantity:
         head: lemma of the thing counted ("troop", "people", "hour", "BTG"), or ``None``.
         head_span: where the counted noun is printed.
         sentence: the sentence that states it.
+        frame: the event the counted thing takes part in (:func:`_frame`): the governing
+            verb's lemma with synonyms folded ("killed 50 people" and "left 49 people
+            dead" -> "death"), the subject of a copula ("the last point ... is 1,200km"
+            -> "point"), or ``None`` when the verb says nothing about what is counted
+            ("there were 13 aftershocks", "officials said").
     """
 
     span: Span
@@ -126,6 +131,7 @@ class Quantity:
     head: str | None
     head_span: Span | None
     sentence: Span
+    frame: str | None = None
 
     @property
     def kind(self) -> str:
@@ -357,10 +363,73 @@ def _paragraph_quantities(article: Article, para: ParsedParagraph) -> list[Quant
                 head=head,
                 head_span=head_span,
                 sentence=_sentence_span(article, span_start, span_end, doc[start], para.offset),
+                frame=_frame(head_token if head_token is not None else doc[end - 1]),
             )
         )
         i = max(end, i + 1)
     return out
+
+
+#: Verbs that report, show or hold a number without saying what happened to the thing counted.
+_NEUTRAL_VERBS = frozenset(
+    {"say", "report", "tell", "show", "see", "include", "put", "give", "add", "state",
+     "estimate", "count", "record", "confirm", "number", "total", "reach", "become", "remain"}
+)  # fmt: skip
+_RELATIVE = frozenset({"which", "that", "who", "whom"})
+_MAX_CLIMB = 6
+
+
+def _copula_subject(verb: Token, counted: Token) -> str | None:
+    """The subject a copula or "have" describes, ``None`` for "there were N" or when the
+    counted thing is itself the subject ("100,000 troops are at the border")."""
+    if any(child.dep_ == "expl" for child in verb.children):
+        return None
+    for child in verb.children:
+        if child.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if child.lower_ == "there" or child == counted:
+            return None
+        if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+            child = verb.head  # "the last point ..., which is 1,200km" -> point
+        if child.pos_ not in ("NOUN", "PROPN"):
+            return None
+        lemma = child.lemma_.lower()
+        return _CANONICAL.get(lemma, lemma)
+    return None
+
+
+def _frame(counted: Token) -> str | None:
+    """The event a counted thing takes part in, from the dependency parse.
+
+    Two numbers that count alike ("people", "km", "margin") still count different things
+    when they belong to different events: 306 km where the plane vanished from radar, 650
+    km where wreckage was found; a 16-point margin against a candidate, a 22-point margin
+    for a president. The frame is the lemma of the nearest verb governing the counted noun,
+    with an adjectival complement preferred ("left 49 people dead" -> "dead") and synonyms
+    folded (:data:`_SYNONYMS`); for a copula it is the subject described; ``None`` when no
+    verb governs the noun or the verb only reports or holds the number.
+    """
+    token = counted
+    for _ in range(_MAX_CLIMB):
+        if token.head is token:
+            break
+        token = token.head
+        if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ in ("ROOT", "relcl")):
+            break
+    else:
+        return None
+    if token.pos_ not in ("VERB", "AUX"):
+        return None
+    lemma = token.lemma_.lower()
+    if lemma in ("be", "have"):
+        return _copula_subject(token, counted)
+    for child in token.children:
+        if child.dep_ in ("oprd", "acomp", "xcomp") and child.pos_ == "ADJ":
+            lemma = child.lemma_.lower()
+            break
+    if lemma in _NEUTRAL_VERBS:
+        return None
+    return _CANONICAL.get(lemma, lemma)
 
 
 def extract_quantities(
@@ -594,6 +663,26 @@ def _partial(article_text: str, span: Span, quantity: Quantity) -> bool:
     return bool(_FORECAST_BEFORE.search(before))
 
 
+#: "20 people dead, including the three gunmen": a total whose make-up is spelt out counts
+#: a set other outlets may define differently (victims only), so it is not compared.
+_INCLUSION_AFTER = re.compile(
+    r"^[^,.;:()]{0,25}?,?\s*(?:including|excluding|not including|not counting|counting"
+    r"|among them|of whom|of which)\b",
+    re.IGNORECASE,
+)
+
+
+def _inclusive(article_text: str, quantity: Quantity) -> bool:
+    """The counted noun is followed by the make-up of its total ("..., including Y")."""
+    end = (quantity.head_span or quantity.span).end
+    return bool(_INCLUSION_AFTER.match(article_text[end : end + 60]))
+
+
+def _same_event(a: Quantity, b: Quantity) -> bool:
+    """Two numbers belong to one event unless both frames are known and differ."""
+    return a.frame is None or b.frame is None or a.frame == b.frame
+
+
 def _baseline(article_text: str, span: Span) -> frozenset[str]:
     """Content words of the baseline a change is measured from, if the sentence gives one."""
     match = _BASELINE_AFTER.search(article_text[span.end : span.end + 60])
@@ -610,6 +699,7 @@ def _same_baseline(texts: Mapping[str, str], a: DivergenceAnswer, b: DivergenceA
 
 
 _COMPOUND_AFTER = re.compile(r"^-([A-Za-z]+)")
+_AREA_AFTER = re.compile(r"^\s*(square|sq\.?|cubic)\s", re.IGNORECASE)
 
 
 def _measured_compound(article_text: str, span: Span) -> str | None:
@@ -626,7 +716,12 @@ def _same_dimension(texts: Mapping[str, str], a: DivergenceAnswer, b: Divergence
     """A "27-inch touchscreen" and a "10-finger touchscreen" measure different things."""
     ua = _measured_compound(texts[a.citations[0].article_id], a.citations[0])
     ub = _measured_compound(texts[b.citations[0].article_id], b.citations[0])
-    return ua == ub
+    if ua != ub:
+        return False
+    # "5 square kilometres" is an area, "650 kilometres" a distance
+    area_a = _AREA_AFTER.match(texts[a.citations[0].article_id][a.citations[0].end :][:20])
+    area_b = _AREA_AFTER.match(texts[b.citations[0].article_id][b.citations[0].end :][:20])
+    return bool(area_a) == bool(area_b)
 
 
 def _statement(text: str) -> bool:
@@ -674,6 +769,7 @@ def same_fact_quantity_divergences(
                 texts[a.citations[0].article_id], a.citations[0], by_span[a.citations[0]]
             )
             and _statement(a.text)
+            and not _inclusive(texts[a.citations[0].article_id], by_span[a.citations[0]])
         ]
         pairs = [
             (a, b)
@@ -699,7 +795,10 @@ def same_fact_quantity_divergences(
         if generic or not widely:
             needed = NEAR_PARAPHRASE if measured else SAME_INFORMATION
             pairs = [
-                (a, b) for a, b in pairs if similarity(a.citations[1], b.citations[1]) >= needed
+                (a, b)
+                for a, b in pairs
+                if similarity(a.citations[1], b.citations[1]) >= needed
+                and _same_event(by_span[a.citations[0]], by_span[b.citations[0]])
             ]
         if not pairs:
             logger.debug("dropped quantity conflict %r: different facts", divergence.question)

@@ -1,10 +1,11 @@
-"""Direct quotations, their speakers, and the same utterance across outlets.
+"""Quotations and reported speech, their speakers, and the same utterance across outlets.
 
 Three steps, each usable on its own:
 
 1. :func:`scan_quotations` finds quotation marks in a paragraph and pairs them (curly,
-   straight, single and double; apostrophes such as "Russia's" are not marks; quotes
-   nested in a quote belong to the outer one).
+   straight, single and double, and the two apostrophes ``''`` of New York Times copy;
+   apostrophes such as "Russia's" are not marks; quotes nested in a quote belong to the
+   outer one).
 2. :func:`extract_quotes` turns the top-level quotations of an article into
    :class:`~newsprism.model.Quote` records and names their speakers from the
    dependency parse (the subject of the speech verb that governs the quote, or of the
@@ -12,10 +13,17 @@ Three steps, each usable on its own:
    runs on into the next paragraph, a quote split around its attribution, a paragraph
    that is only a quote continuing the previous speaker, "he added" resolved to the
    person last named, "Mr Ryabkov" to the full name the article gives, and "the deputy
-   foreign minister" to the one person the article gives that role. A speaker the
-   article does not name stays ``Speaker(None)``: nothing is guessed.
+   foreign minister" to the one person the article gives that role ("Mr."/"Ms." keep
+   "she" off a man; a lone surname NER missed still counts as the person). A speaker
+   the article does not name stays ``Speaker(None)``: nothing is guessed, but the span
+   points at the words that describe the source ("officials", "one Democrat").
+   With ``indirect``, reported speech comes too (``Quote(direct=False)``, the cue
+   verb or "according to" as ``cue``): :mod:`newsprism.attribution` finds it, and a
+   :class:`ReportedSpeech` policy says which of it to keep (all of it for evaluation,
+   the sure statements for the ledger).
 3. :func:`group_quotes` merges the same utterance across outlets (fuzzy match of the
-   quoted words, compatible speakers) into :class:`~newsprism.model.QuoteGroup`\\ s.
+   quoted words, compatible speakers) into :class:`~newsprism.model.QuoteGroup`\\ s,
+   a report with the direct quote it paraphrases.
 
 Scare quotes: a quotation of at most :data:`SCARE_QUOTE_MAX_WORDS` words ("useful",
 "foreign agent", "spheres of interest") is kept only when a speech verb of its own

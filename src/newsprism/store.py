@@ -52,7 +52,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -307,6 +307,22 @@ class Changes:
             "divergences": [divergence_to_dict(d) for d in self.divergences],
             "strengthened": [point_to_dict(p) for p in self.strengthened],
         }
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A story's annotations ready for :func:`~newsprism.pipeline.story_from_annotations`.
+
+    Attributes:
+        annotations: one per article, in story order; new ones have empty
+            ``embeddings`` until ``pending`` delivers them.
+        pending: new article id -> a function returning its vectors (waits if needed).
+        updated: stored annotations whose per-article extractions changed.
+    """
+
+    annotations: tuple[ArticleAnnotation, ...]
+    pending: Mapping[str, Callable[[], np.ndarray]]
+    updated: tuple[ArticleAnnotation, ...]
 
 
 @dataclass
@@ -1203,6 +1219,8 @@ class Store:
             return stored if stored is not None else self._build_brief(story_id, ids, config)
 
     def _build_brief(self, story_id: str, ids: Sequence[str], config: Config) -> Brief:
+        from concurrent.futures import ThreadPoolExecutor
+
         from newsprism.pipeline import Timings, story_from_annotations
 
         members_key, config_key = _members_key(ids), _config_key(config)
@@ -1210,8 +1228,15 @@ class Store:
         timings = Timings()
         with self._read() as reading:
             articles = self._load_articles(reading, ids)
-        annotations, annotated = self._annotations(articles, config, timings)
-        _story, brief = story_from_annotations(annotations, config, timings=timings)
+        # New articles' embeddings run on this pool while the stages that do not need
+        # them (decoding, per-article extraction, quotes, entities) go on.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+            prepared = self._annotations(articles, config, timings, pool)
+            _story, brief = story_from_annotations(
+                prepared.annotations, config, timings=timings, pending=prepared.pending
+            )
+            self._save_annotations(_model_key(config), prepared)
+        annotated = len(prepared.pending)
         seconds = time.perf_counter() - started
         built_at = self._now()
         brief = replace(
@@ -1281,21 +1306,16 @@ class Store:
         return out
 
     def _annotations(
-        self, articles: Sequence[Article], config: Config, timings: Any
-    ) -> tuple[list[ArticleAnnotation], int]:
-        """Each article's annotation: stored ones decoded, missing ones made and stored.
+        self, articles: Sequence[Article], config: Config, timings: Any, pool: Any
+    ) -> _Prepared:
+        """Each article's annotation: stored ones decoded, missing ones made.
 
-        New articles are parsed first; each one's embedding then runs on another thread
-        while the stored annotations are decoded and the new ones' per-article
-        extractions are made (neither needs the vectors). The timeline's time expressions
-        are dated against the story's reference here, and the dates kept with the
-        annotation, so dateparser runs only for an article that meets a new reference.
-
-        Returns:
-            The annotations in article order, and how many had to be made.
+        New articles are parsed first; each one's embedding then runs on ``pool`` while
+        the stored annotations are decoded and the new ones' per-article extractions are
+        made (neither needs the vectors). The timeline's time expressions are dated
+        against the story's reference here, and the dates kept with the annotation, so
+        dateparser runs only for an article that meets a new reference.
         """
-        from concurrent.futures import ThreadPoolExecutor
-
         from newsprism.nlp import load_spacy
         from newsprism.pipeline import with_extractions
 
@@ -1303,33 +1323,28 @@ class Store:
         by_id = {a.id: a for a in articles}
         rows = self._annotation_rows(list(by_id), key)
         todo = [a for a in articles if a.id not in rows]
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
-            parsed, vectors = self._parse_new(todo, config, timings, pool)
-            vocab = load_spacy(config.spacy_model, parse=True).vocab
+        parsed, pending = self._parse_new(todo, config, timings, pool)
+        vocab = load_spacy(config.spacy_model, parse=True).vocab
 
-            def load() -> dict[str, ArticleAnnotation]:
-                return {i: _decode_annotation(r, by_id[i], vocab) for i, r in rows.items()}
+        def load() -> dict[str, ArticleAnnotation]:
+            return {i: _decode_annotation(r, by_id[i], vocab) for i, r in rows.items()}
 
-            cached = timings.run("load", load)
-            # rows stored before the schema had every per-article extraction
-            stale = {i for i, a in cached.items() if _unextracted(a)}
-            made = timings.run(
-                "extract",
-                lambda: [with_extractions(a) for a in (*parsed, *(cached[i] for i in stale))],
-            )
-            cached.update((a.article.id, a) for a in made)
-            redated = timings.run("timeline dates", _date_times, [cached[a.id] for a in articles])
-            cached.update((a.article.id, a) for a in redated)
-            for a in parsed:
-                cached[a.article.id] = replace(
-                    cached[a.article.id], embeddings=timings.run("embed", vectors[a.article.id])
-                )
-        self._save_annotations(
-            key,
-            new=[cached[a.id] for a in todo],
-            updated=[cached[i] for i in stale | {a.article.id for a in redated} if i in rows],
+        cached = timings.run("load", load)
+        # rows stored before the schema had every per-article extraction
+        stale = {i for i, a in cached.items() if _unextracted(a)}
+        made = timings.run(
+            "extract",
+            lambda: [with_extractions(a) for a in (*parsed, *(cached[i] for i in stale))],
         )
-        return [cached[a.id] for a in articles], len(todo)
+        cached.update((a.article.id, a) for a in made)
+        redated = timings.run("timeline dates", _date_times, [cached[a.id] for a in articles])
+        cached.update((a.article.id, a) for a in redated)
+        changed = stale | {a.article.id for a in redated}
+        return _Prepared(
+            annotations=tuple(cached[a.id] for a in articles),
+            pending=pending,
+            updated=tuple(cached[i] for i in changed if i in rows),
+        )
 
     def _annotation_rows(self, ids: Sequence[str], key: str) -> dict[str, sqlite3.Row]:
         found: dict[str, sqlite3.Row] = {}
@@ -1351,9 +1366,9 @@ class Store:
         ``pool`` as soon as spaCy has split it.
 
         Returns:
-            The annotations without their vectors (empty ``embeddings``), and for each
-            article a function that returns its vectors: it waits for a started
-            embedding, or runs a not yet started one here with every thread.
+            The annotations, with empty ``embeddings`` until their vectors are in, and
+            for each article a function that returns its vectors: it waits for a started
+            embedding, or runs a not yet started one at once with every thread.
         """
         import numpy as np
         from threadpoolctl import threadpool_limits
@@ -1380,36 +1395,43 @@ class Store:
                 batch_size=config.spacy_batch_size,
                 on_article=queue,
             )
-        by_id = {a.id: a for a in annotation.articles}
 
-        def vectors(article_id: str) -> Callable[[], np.ndarray]:
+        def waiter(article: Article) -> Callable[[], np.ndarray]:
+            done: list[np.ndarray] = []
+
             def wait() -> np.ndarray:
-                future = futures[article_id]
-                if future.cancel():
-                    return embed_candidates(by_id[article_id], config)
-                return future.result()  # type: ignore[no-any-return]
+                if not done:
+                    future = futures[article.id]
+                    done.append(
+                        embed_candidates(article, config) if future.cancel() else future.result()
+                    )
+                return done[0]
 
             return wait
 
-        pending = np.zeros((0, DIMENSION), np.float32)  # replaced by the vectors
+        empty = np.zeros((0, DIMENSION), np.float32)  # until the vectors are in
         return (
-            [ArticleAnnotation(a, annotation.docs[a.id], pending) for a in annotation.articles],
-            {a.id: vectors(a.id) for a in annotation.articles},
+            [ArticleAnnotation(a, annotation.docs[a.id], empty) for a in annotation.articles],
+            {a.id: waiter(a) for a in annotation.articles},
         )
 
-    def _save_annotations(
-        self, key: str, *, new: Sequence[ArticleAnnotation], updated: Sequence[ArticleAnnotation]
-    ) -> None:
-        """Store new annotations, and the per-article extractions of ``updated`` ones."""
-        if not new and not updated:
+    def _save_annotations(self, key: str, prepared: _Prepared) -> None:
+        """Store the new annotations (with their vectors), and the per-article extractions
+        of the stored ones that changed."""
+        new = [
+            replace(a, embeddings=prepared.pending[a.article.id]())
+            for a in prepared.annotations
+            if a.article.id in prepared.pending
+        ]
+        if not new and not prepared.updated:
             return
         now = self._now()
         with self._write() as conn:
-            if updated:
+            if prepared.updated:
                 conn.executemany(
                     "UPDATE annotations SET framing = ?, times = ?, roster = ? "
                     "WHERE article_id = ? AND model_key = ?",
-                    [(*_extraction_columns(a), a.article.id, key) for a in updated],
+                    [(*_extraction_columns(a), a.article.id, key) for a in prepared.updated],
                 )
             if new:
                 conn.executemany(

@@ -35,6 +35,7 @@ import numpy as np
 from newsprism.cluster import (
     CHANNELS,
     DEFAULT_CLUSTER_CONFIG,
+    DEFAULT_ONLINE_THRESHOLD,
     DEFAULT_THRESHOLD,
     ArticleSignals,
     ClusterConfig,
@@ -644,7 +645,8 @@ def evaluate_clusters(
             (:class:`~newsprism.cluster.OnlineClusterer`, fixed :func:`online_order`).
         threshold: the cut; ``None`` calibrates it on the file's ``train`` split when it
             has one (in the mode evaluated: online mode's own cut), else uses
-            :data:`~newsprism.cluster.DEFAULT_THRESHOLD`.
+            :data:`~newsprism.cluster.DEFAULT_THRESHOLD` (batch) or
+            :data:`~newsprism.cluster.DEFAULT_ONLINE_THRESHOLD` (online).
         split: the split scored; ``None`` scores ``dev`` when the file has one, else all.
         config: the representation.
         clean: run :func:`~newsprism.clean.clean_articles` over the articles of
@@ -673,7 +675,8 @@ def evaluate_clusters(
             threshold = _calibrated(training, pile.gold, config, mode)
             source = "calibrated on train"
         else:
-            threshold, source = DEFAULT_THRESHOLD, "default"
+            threshold = DEFAULT_THRESHOLD if mode == "batch" else DEFAULT_ONLINE_THRESHOLD
+            source = "default"
     started = time.perf_counter()
     merges = 0
     if mode == "batch":
