@@ -161,9 +161,7 @@ def build_corpus(files: Sequence[Path]) -> Corpus:
                 text = sent.text.strip()
                 if len(text.split()) < 4 or len(members) >= POOL_PER_STORY:
                     continue
-                ents = [
-                    e for e in sent.ents if e.label_ in ENTITY_LABELS or e.label_ == "DATE"
-                ]
+                ents = [e for e in sent.ents if e.label_ in ENTITY_LABELS or e.label_ == "DATE"]
                 persons = (person_token(e.text) for e in ents if e.label_ == "PERSON")
                 members.append(len(sentences))
                 sentences.append(

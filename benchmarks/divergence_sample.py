@@ -20,7 +20,10 @@ sentence and of the differing words) and shows the differing words; the sentence
 themselves are printed by ``--show`` (or written with ``--sentences PATH`` outside the
 repository), not committed.
 
-    python benchmarks/divergence_sample.py [--refresh] [--show] [--stories all] [--n 20]
+``--dataset ecbplus`` measures on held-out data instead: every ECB+ train/dev subtopic (one
+real-world event, each document its own outlet), written to ``divergence_review.ecbplus.*``.
+
+    python benchmarks/divergence_sample.py [--dataset ecbplus] [--refresh] [--show] [--n 20]
 """
 
 from __future__ import annotations

@@ -282,3 +282,27 @@ def test_seed_roster_roles(seed_roster: tuple) -> None:
                 assert texts[span.article_id][span.start : span.end].casefold().replace(
                     ".", ""
                 ) == (role.text.casefold().replace(".", ""))
+
+
+def test_stored_roster_evidence_gives_the_roster_without_reading_the_parses() -> None:
+    from newsprism.entities import RosterEvidence, roster_evidence
+    from newsprism.nlp import annotate
+    from newsprism.plain import dump, from_plain
+
+    texts = [
+        ("harbour-post", "Harbour master Ines Calloway said the Kestrel Bay ferry would sail."),
+        ("coast-daily", "Ms Calloway, the harbour master, told reporters the crews had agreed."),
+    ]
+    annotation = annotate([Article(id=content_id(o, t), outlet=o, text=t) for o, t in texts])
+    articles, docs = annotation.articles, annotation.docs
+    evidence = {}
+    for article in articles:
+        found = roster_evidence(article.id, docs[article.id])
+        evidence[article.id] = from_plain(RosterEvidence, dump(found))  # as a store keeps it
+        assert evidence[article.id] == found
+    assert any(r.role.casefold() == "harbour master" for e in evidence.values() for r in e.roles)
+    expected = build_roster(articles, docs=docs)
+    assert build_roster(articles, docs={}, evidence=evidence) == expected
+    # the evidence is what gives the role (without parses or evidence there is none)
+    assert [r.text for r in by_name(expected, "Calloway").roles] == ["harbour master"]
+    assert by_name(build_roster(articles, docs={}), "Calloway").roles == ()

@@ -155,7 +155,7 @@ def test_migrations_upgrade_an_older_store_and_keep_its_rows(tmp_path):
         assert store.schema_version == SCHEMA_VERSION
         assert store.skips() == [Skip("a.txt", "empty")]
     columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(annotations)")}
-    assert "framing" in columns
+    assert {"framing", "times", "roster"} <= columns
 
 
 def test_a_store_from_a_newer_version_is_refused_with_the_fix(tmp_path):
@@ -528,6 +528,44 @@ def test_a_grown_story_is_briefed_incrementally_and_identically(seeds_store):
     again = store.brief(story_id)
     assert again.meta["built_at"] == grown.meta["built_at"]
     assert again == grown
+
+
+@pytest.mark.slow
+def test_a_stored_story_is_rebriefed_from_its_annotations_alone(seeds_store, monkeypatch):
+    """Every per-article product is stored: no spaCy, no dateparser, no parse reading for
+    the timeline or the roster; rows stored before they existed are filled on the way."""
+    from newsprism import entities, nlp, timeline
+
+    store, story_id, _first, _report, _fifth = seeds_store
+    grown = store.brief(story_id)
+
+    def rebuild() -> object:
+        with store._write() as conn:  # forget the stored briefs: build again
+            conn.execute("DELETE FROM briefs")
+        return store.brief(story_id)
+
+    # a store written before schema 3: no timeline or roster products yet
+    with store._write() as conn:
+        conn.execute("UPDATE annotations SET times = NULL, roster = NULL")
+    filled = rebuild()
+    assert filled.meta["annotated"] == 0
+    assert _without_meta(filled) == _without_meta(grown)
+    rows = sqlite3.connect(store.path).execute("SELECT times, roster FROM annotations")
+    assert all(times and roster for times, roster in rows)
+
+    def forbidden(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("recomputed what the store keeps")
+
+    for module, name in (
+        (nlp, "annotate"),
+        (timeline, "_resolve"),
+        (timeline, "article_times"),
+        (entities, "find_roles"),
+        (entities, "_parse_evidence"),
+    ):
+        monkeypatch.setattr(module, name, forbidden)
+    again = rebuild()
+    assert _without_meta(again) == _without_meta(grown)
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -131,3 +132,74 @@ def test_seed_timeline_order_and_scheduled(seed_events: tuple[TimelineEvent, ...
     assert len(wednesday.outlets) >= 3 and len(thursday.outlets) >= 3
     monday_talks = events[order[5]]
     assert not monday_talks.scheduled and len(monday_talks.outlets) >= 2
+
+
+# ------------------------------------------------------------------ the per-article half
+
+_TALKS = (
+    "Negotiators met in Oslo on Tuesday. The talks had opened on Monday. "
+    "A second round will be held on Friday, and a report is due next month."
+)
+_FERRY = "Ferry crews walked out on Tuesday. The union said talks would resume on Thursday."
+
+
+def _annotated(*items: tuple[str, str, str | None]):  # type: ignore[no-untyped-def]
+    from newsprism.nlp import annotate
+
+    return annotate(
+        [
+            Article(id=content_id(outlet, text), outlet=outlet, text=text, published=published)
+            for outlet, text, published in items
+        ]
+    )
+
+
+def test_stored_article_times_give_the_timeline_without_parses_or_dateparser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsprism import timeline
+    from newsprism.plain import dump, from_plain
+
+    annotation = _annotated(("a", _TALKS, None), ("b", _FERRY, None))
+    articles, docs = annotation.articles, annotation.docs
+    expected = build_timeline(articles, docs)
+    reference = timeline.reference_of(
+        articles, {a.id: timeline.article_times(a, docs[a.id]) for a in articles}
+    )
+    stored = {}
+    for article in articles:
+        times = timeline.article_times(article, docs[article.id])
+        times = timeline.resolved(article, times, reference)
+        # what a store keeps: plain JSON, read back into the same record
+        stored[article.id] = from_plain(timeline.ArticleTimes, dump(times))
+        assert stored[article.id] == times
+
+    def no_dateparser(*_args: object) -> None:
+        raise AssertionError("dateparser ran for a reference already resolved")
+
+    monkeypatch.setattr(timeline, "_resolve", no_dateparser)
+    assert build_timeline(articles, {}, times=stored) == expected  # no parse, no dateparser
+
+
+def test_a_new_reference_dates_the_expressions_again_and_keeps_the_old_dates() -> None:
+    from newsprism import timeline
+
+    annotation = _annotated(("a", _TALKS, None))
+    (article,) = annotation.articles
+    times = timeline.article_times(article, annotation.docs[article.id])
+    assert [e.text for e in times.expressions] == ["Tuesday", "Monday", "Friday", "next month"]
+    assert times.weekday_votes and times.resolutions == ()
+    undated = timeline.reference_of([article], {article.id: times})
+    assert not undated.calendar and undated.base.weekday() == 1  # the anchor: Tuesday
+    first = timeline.resolved(article, times, undated)
+    assert [d[0] if d else None for d in first.resolutions[0].dates] == [
+        "anchor+0d", "anchor-1d", "anchor+3d", "anchor+1m"
+    ]  # fmt: skip
+    assert timeline.resolved(article, first, undated) is first  # cached: nothing to do
+    dated = replace(article, published="2022-01-11")
+    calendar = timeline.reference_of([dated], {dated.id: first})
+    second = timeline.resolved(dated, first, calendar)
+    assert len(second.resolutions) == 2 and second.resolutions[0] == first.resolutions[0]
+    assert [d[0] if d else None for d in second.resolutions[1].dates] == [
+        "2022-01-11", "2022-01-10", "2022-01-14", "2022-02"
+    ]  # fmt: skip

@@ -818,17 +818,18 @@ class OnlineClusterer:
         """The sparse part of :func:`weighted_vectors` (IDF of the stream so far), and the
         factor for the dense part (``dense``: the article has a dense vector)."""
         counts = Counter(tokens)
-        log, df = math.log, self._df
-        top = math.log(1 + self._docs) + 1.0
-        idf = {t: top - log(1 + df[t]) for t in counts}
-        vector = {t: (1.0 + log(c)) * idf[t] for t, c in counts.items()}
+        log, df, channel_of_prefix = math.log, self._df, _CHANNEL_OF_PREFIX.get
+        top = log(1 + self._docs) + 1.0
+        keys = list(counts)
+        channels = [channel_of_prefix(t[:2], 0) for t in keys]
+        idfs = [top - log(1 + df[t]) for t in keys]
+        values = [(1.0 + log(c)) * i for c, i in zip(counts.values(), idfs, strict=True)]
         squares = [0.0, 0.0, 0.0, 0.0]
         idf_sums = [0.0, 0.0, 0.0, 0.0]
         sizes = [0, 0, 0, 0]
-        for token, value in vector.items():
-            k = _CHANNEL_OF_PREFIX.get(token[:2], 0)
+        for k, value, idf in zip(channels, values, idfs, strict=True):
             squares[k] += value * value
-            idf_sums[k] += idf[token]
+            idf_sums[k] += idf
             sizes[k] += 1
         ceiling = idf_of_singleton(self._docs)
         spec = [
@@ -843,7 +844,7 @@ class OnlineClusterer:
             math.sqrt(w / total / q) * x if q > 0 else 0.0
             for w, q, x in zip(self._weights, squares, spec, strict=True)
         ]
-        weighted = {t: v * scale[_CHANNEL_OF_PREFIX.get(t[:2], 0)] for t, v in vector.items()}
+        weighted = {t: v * scale[k] for t, v, k in zip(keys, values, channels, strict=True)}
         return weighted, math.sqrt(self.config.dense_weight / total) if dense else 0.0
 
     def _keys(self, vector: dict[str, float], entities: Sequence[str]) -> list[str]:
@@ -954,9 +955,7 @@ class OnlineClusterer:
         """
         ratio = self.config.attach_ratio
         return (
-            ratio < 1.0
-            and score >= ratio * self.threshold
-            and len(self._open[sid].article_ids) > 1
+            ratio < 1.0 and score >= ratio * self.threshold and len(self._open[sid].article_ids) > 1
         )
 
     def _merge_bridged(self, best: str, others: list[str], article_id: str) -> list[str]:

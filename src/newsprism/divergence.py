@@ -744,12 +744,17 @@ def same_fact_quantity_divergences(
     sentences. So answers that state a part, a reference to a known set ("the two
     nations"), a time offset ("four minutes after"), the size of a whole ("157 of 338
     seats") or a forecast, or that sit in a table, are dropped; two changes measured from
-    different baselines ("36% from February", "25% from March 2020") are not compared; and a conflict stands only when two conflicting answers of different
+    different baselines ("36% from February", "25% from March 2020") are not compared; a
+    total whose make-up is spelt out ("20 dead, including the three gunmen") is dropped
+    (:func:`_inclusive`) and an area is not compared with a distance; and a conflict stands only when two conflicting answers of different
     outlets come from sentences that carry the same information (``same_information``: the
     alignment links them), or, for a specific counted thing (not in :data:`GENERIC_HEADS`,
     not a unit), when at least :data:`WIDELY_STATED` outlets state a number for it (a
     figure the story turns on, such as the troops at the border); measures and durations
-    need near-paraphrases (:data:`NEAR_PARAPHRASE`); and the two numbers must be close
+    need near-paraphrases (:data:`NEAR_PARAPHRASE`); on that path aligned sentences are
+    not enough: the two numbers must also belong to the same event (:attr:`Quantity.frame`,
+    :func:`_same_event`: 306 km where a plane vanished and 650 km where wreckage was found
+    count different things in near-identical sentences); and the two numbers must be close
     enough to be one figure (:func:`_comparable`). A group left without a
     conflict is dropped (it was one only by comparing different facts); compatible groups
     (``conflict=False``) are kept as they are.

@@ -43,6 +43,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsprism.entities import (
@@ -1295,21 +1296,32 @@ def _compatible(a: Speaker, b: Speaker) -> bool:
     """Same speaker, or one of them unnamed; surnames suffice ("Sherman" / "Wendy Sherman")."""
     if a.name is None or b.name is None:
         return True
-    if entity_key(a.name) == entity_key(b.name):
-        return True
-    wa, wb = name_words(a.name), name_words(b.name)
-    return bool(wa and wb and wa[-1] == wb[-1])
+    (key_a, last_a), (key_b, last_b) = _name_keys(a.name), _name_keys(b.name)
+    return key_a == key_b or (last_a is not None and last_a == last_b)
 
 
-def _similar(a: str, b: str) -> float:
+@lru_cache(maxsize=4096)
+def _name_keys(name: str) -> tuple[str, str | None]:
+    """A speaker name's entity key and last word, once per name: grouping compares the
+    speakers of every pair of quotes in a story."""
+    words = name_words(name)
+    return entity_key(name), (words[-1] if words else None)
+
+
+def _similar(a: str, b: str, cutoff: float = 0.0) -> float:
+    """Similarity (0-100) of two normalised quotes. Below ``cutoff`` the value is only
+    known to be below it (rapidfuzz then stops early)."""
     from rapidfuzz import fuzz
 
     shorter = min(len(a.split()), len(b.split()))
     if shorter < GROUP_MIN_SUBSET_WORDS:
-        return float(fuzz.ratio(a, b))
+        return float(fuzz.ratio(a, b, score_cutoff=cutoff))
     # token_set_ratio is 100 when one quote is a cut of the other; partial_ratio keeps
     # quotes that merely share many words (but not their order) apart.
-    return min(float(fuzz.token_set_ratio(a, b)), float(fuzz.partial_ratio(a, b)) + 10.0)
+    return min(
+        float(fuzz.token_set_ratio(a, b, score_cutoff=cutoff)),
+        float(fuzz.partial_ratio(a, b, score_cutoff=max(0.0, cutoff - 10.0))) + 10.0,
+    )
 
 
 @dataclass
@@ -1381,11 +1393,12 @@ def _may_match(quote: Quote, member: Quote, normalised: str, other: str) -> bool
     (:data:`REPORT_THRESHOLD`) is enough when both name the speaker (their names are
     compatible, checked by the caller), else the strict one applies.
     """
-    score = _similar(normalised, other)
     if quote.direct and member.direct:
-        return score >= GROUP_THRESHOLD
-    named = quote.speaker.name is not None and member.speaker.name is not None
-    return score >= (REPORT_THRESHOLD if named else GROUP_THRESHOLD)
+        threshold = GROUP_THRESHOLD
+    else:
+        named = quote.speaker.name is not None and member.speaker.name is not None
+        threshold = REPORT_THRESHOLD if named else GROUP_THRESHOLD
+    return _similar(normalised, other, cutoff=threshold) >= threshold
 
 
 def _to_group(group: _Group) -> QuoteGroup:

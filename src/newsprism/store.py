@@ -32,10 +32,13 @@ ingest is rerun over the same inputs, a resumed ingest cleans with the same cont
 **Briefs.** :meth:`Store.brief` returns the stored brief when it was built from the
 story's current members (and the same :class:`~newsprism.config.Config`); otherwise it
 builds one incrementally: each article's annotation (spaCy parses as ``DocBin`` bytes,
-sentences, alignment-candidate embeddings as float32, quotes, quantities and framing
-profile) is stored the first time the article is briefed and reused afterwards, so only
-new articles go through spaCy and MiniLM; alignment, the story-level extraction and
-composition then run over all members. Briefs are kept keyed by member set and config.
+sentences, alignment-candidate embeddings as float32) and its per-article extractions
+(quotes, quantities, framing profile, the timeline's time expressions with their dates
+per reference, the roster's parse evidence) are stored the first time the article is
+briefed and reused afterwards, so only new articles go through spaCy, MiniLM and
+dateparser; a new article's embedding runs on another thread while the stages that do
+not need it go on. Alignment, the story-level extraction and composition then run over
+all members. Briefs are kept keyed by member set and config.
 
 **Changes.** :meth:`Store.changes` derives "what changed since T" from membership times:
 the story as of T is the members that had joined by T (an article that arrived through a

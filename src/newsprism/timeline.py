@@ -461,9 +461,13 @@ def resolved(article: Article, times: ArticleTimes, reference: Reference) -> Art
     if any(r.base == key for r in times.resolutions):
         return times
     base = _article_base(article, reference)
-    dates = tuple(
-        _resolve(e.text, reference, base, e.scheduled, e.past) for e in times.expressions
-    )
+    memo: dict[tuple[str, bool, bool], tuple[str, str] | None] = {}  # "Monday" recurs
+    for e in times.expressions:
+        if (e.text, e.scheduled, e.past) not in memo:
+            memo[e.text, e.scheduled, e.past] = _resolve(
+                e.text, reference, base, e.scheduled, e.past
+            )
+    dates = tuple(memo[e.text, e.scheduled, e.past] for e in times.expressions)
     kept = times.resolutions[-(MAX_RESOLUTIONS - 1) :]
     return replace(times, resolutions=(*kept, Resolution(key, dates)))
 

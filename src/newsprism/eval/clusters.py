@@ -744,9 +744,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cal.add_argument("dataset")
     cal.add_argument("--split", default="train")
     cal.add_argument("--folds", type=int, default=5, help="leave-topics-out folds (0: no CV)")
-    cal.add_argument(
-        "--keep-weights", action="store_true", help="keep the default channel weights"
-    )
+    cal.add_argument("--keep-weights", action="store_true", help="keep the default channel weights")
     args = parser.parse_args(argv)
     fit = fit_representation(
         args.dataset, split=args.split, folds=args.folds, fit_weights=not args.keep_weights
