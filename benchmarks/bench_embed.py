@@ -13,9 +13,10 @@ keeps a burst of outside load from landing on one backend only), best of ``--rep
   (:data:`newsprism.embed.LENGTH_BATCH_PADDING`) instead of plain batches of
   ``--batch-size`` (what padding costs; off by default, see ``newsprism.embed``).
 
-Reported per backend: seconds, process CPU seconds (all threads), sentences per second, speed-up over sentence-transformers,
-mean and minimum cosine to the reference embeddings, and the mean absolute change of the
-pairwise cosine matrix (what the align stage thresholds). The seeds' spaCy senter+ner
+Reported per backend: seconds, process CPU seconds (all threads), sentences per second,
+speed-up over sentence-transformers, mean and minimum cosine to the reference embeddings,
+and the mean absolute change of the pairwise cosine matrix (what the align stage
+thresholds). The seeds' spaCy senter+ner
 pass is timed too, since the whole brief is budgeted against it. Results go to
 ``benchmarks/results/embed.json``.
 

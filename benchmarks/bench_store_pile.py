@@ -4,8 +4,10 @@ stories, and ingest again to check that nothing is added.
 
 Gold stories: the seeds folder is one story; a MultiLing or Multi-News line is one story;
 an ECB+ line's ``subtopic`` is its story (see :mod:`newsprism.eval.store`). The files go
-in as they are: ECB+ lines through the JSONL reader (no outlet, no date: its URL line stays
-in the text), so the online clusterer sees undated articles in content-hash order.
+in as they are: ECB+ lines through the JSONL reader, which takes a leading URL line as the
+article's URL (its domain the outlet) and a dateline under it as its date
+(:mod:`newsprism.ingest.header`); articles without either stay undated, from the file's
+outlet, and reach the online clusterer first, in content-hash order.
 
 Reported: ingest seconds and articles/s, peak RSS, B-cubed and pairwise P/R/F1 for the
 pile and per file, and the rerun's counts. Results go to ``benchmarks/results/store_pile.json``.

@@ -163,3 +163,44 @@ def test_nonexistent_path_raises_with_the_path_and_fix(tmp_path: Path) -> None:
         read_paths([missing])
     message = str(caught.value)
     assert str(missing) in message and "Check the path" in message
+
+
+# A page of our own: no date in its markup, a copyright notice in its footer.
+_FERRY_PAGE = """<!doctype html>
+<html><head><title>Kestrel Bay ferry crews walk out | Harbour Post</title>{head}</head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Kestrel Bay ferry crews walk out over rosters</h1>{byline}
+<p>Ferry crews at Kestrel Bay walked out on Monday in a dispute over night rosters,
+stranding hundreds of commuters bound for Gull Island.</p>
+<p>The Kestrel Bay Ferry Company said talks with the crews' union would resume on
+Wednesday, and that a reduced timetable would run until then.</p>
+<p>Union officials said the new rosters left crews with too little rest between night
+crossings, and that they had warned the company for months.</p></article>
+<footer><p>{footer}</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "footer", "published"),
+    [
+        # htmldate's fallback would give 2019-01-01 for each of these
+        ("", "", "Copyright 2019 Harbour Post Ltd. All rights reserved.", None),
+        ("", "", "© 2015–2019 Harbour Post", None),
+        ('<meta itemprop="copyrightYear" content="2019">', "", "Harbour Post", None),
+        # a date the page states is kept, the copyright notice notwithstanding
+        ("", "<p>Published 4 March 2024</p>", "Copyright 2019 Harbour Post", "2024-03-04"),
+        (
+            '<meta property="article:published_time" content="2019-01-01T08:30:00+00:00">',
+            "",
+            "Copyright 2019 Harbour Post",
+            "2019-01-01",
+        ),
+    ],
+)
+def test_a_copyright_year_is_not_a_publication_date(
+    tmp_path: Path, head: str, byline: str, footer: str, published: str | None
+) -> None:
+    page = tmp_path / "ferry.html"
+    page.write_text(_FERRY_PAGE.format(head=head, byline=byline, footer=footer))
+    (article,) = read_paths([page]).articles
+    assert "Kestrel Bay Ferry Company" in article.raw
+    assert (article.published or "")[:10] == (published or "")

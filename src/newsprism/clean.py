@@ -852,6 +852,24 @@ def _assemble(lines: list[_Line], raw: str) -> tuple[str, tuple[Removal, ...]]:
     return "\n\n".join(paragraphs), tuple(removals)
 
 
+def _whole_line_cuts(raw: str, removed: Iterable[Removal]) -> tuple[Removal, ...]:
+    """The cuts made before cleaning that cover whole lines of ``raw`` (and still match
+    it): the cleaner keeps them, and never cuts inside them again."""
+    spans = {(line.start, line.end) for line in split_lines(raw)}
+    return tuple(
+        r for r in removed if raw[r.start : r.end] == r.text and (r.start, r.end) in spans
+    )
+
+
+def _blank_out(raw: str, cuts: Iterable[Removal]) -> str:
+    """``raw`` with each cut's characters turned into spaces: its lines become blank for
+    the rules while every offset stays the same."""
+    chars = list(raw)
+    for cut in cuts:
+        chars[cut.start : cut.end] = " " * (cut.end - cut.start)
+    return "".join(chars) if cuts else raw
+
+
 def reconstruct_text(raw: str, removed: Iterable[Removal]) -> str:
     """The cleaned text implied by ``raw`` and its removals (the audit of a cleaning).
 
@@ -887,10 +905,14 @@ def clean_article(article: Article, *, corpus_stats: CorpusStats | None = None) 
         A new article whose ``text`` is the cleaned text and ``removed`` the cuts (offsets
         into ``raw``). When the article has no title and its text opens with a headline,
         that headline becomes the title. The id is kept (it hashes the raw text).
+        Whole lines that ``article.removed`` already cuts (a reader's cut, such as a URL
+        line, or an earlier cleaning's) stay cut, with their reasons.
     """
     raw = article.raw if article.raw is not None else article.text
-    lines = split_lines(raw)
-    header_end, title = _mark_title_and_kicker(lines, raw, article.title)
+    kept_cuts = _whole_line_cuts(raw, article.removed)
+    visible = _blank_out(raw, kept_cuts)  # what the rules see: the same offsets as raw
+    lines = split_lines(visible)
+    header_end, title = _mark_title_and_kicker(lines, visible, article.title)
     _mark_local(lines, header_end)
     _mark_repeated_sentences(lines)
     _mark_duplicate_lines(lines)
@@ -899,6 +921,7 @@ def clean_article(article: Article, *, corpus_stats: CorpusStats | None = None) 
     _mark_author_bio(lines)
     _mark_orphan_headlines(lines, header_end)
     text, removed = _assemble(lines, raw)
+    removed = tuple(sorted((*kept_cuts, *removed), key=lambda r: r.start))
     logger.debug(
         "cleaned %s: %d cut(s), %d -> %d chars", article.id, len(removed), len(raw), len(text)
     )

@@ -31,10 +31,10 @@ time-proximity factor when ``time_scale_days`` is set and both articles carry
 ``published`` dates. The channels share one token space (prefixes keep them apart);
 each channel's slice of an article's vector is L2-normalised and scaled by
 ``s_ak * sqrt(w_k / W_a)``, so every article is one unit vector and one dot product
-gives the blend (:func:`weighted_vectors`). An article's mean similarity
-to a story's members therefore equals its dot product with the story's *summed* vectors
-divided by the story size: the online clusterer compares with the same average-link
-similarity the batch mode cuts at, from running sums alone.
+gives the blend (:func:`weighted_vectors`). An article's mean similarity to a story's
+members therefore equals its dot product with the story's *summed* vectors divided by
+the story size: the online clusterer compares with the same average-link similarity the
+batch mode cuts at, from running sums alone.
 
 **Calibration (all on the ECB+ train split; dev never used for a choice).** The channel
 weights are a logistic regression of "same story" on the five channel similarities over
@@ -57,9 +57,11 @@ mode is scored with its own cut, calibrated the same way on a train stream
 (:func:`newsprism.eval.clusters.online_calibration_curve`).
 
 **Stable ids, merges, no splits.** A story's id derives from its first article and never
-changes as it grows. Online, when an arriving article bridges two open stories that are
-themselves alike on average, the smaller is merged into the larger (which keeps its id)
-and a :class:`Merge` is recorded. The online clusterer never splits a story: an article
+changes as it grows. Online, an arriving article joins its best story; every other open
+story it also reached is then merged into it when the two are, on average, as similar
+as the threshold (the step average-link agglomeration would take); the larger story
+keeps its id and a :class:`Merge` is recorded (and returned in the
+:class:`Assignment`). The online clusterer never splits a story: an article
 once assigned stays (splitting would need the global recomputation online mode avoids);
 batch mode re-clusters the pile from scratch, so it has nothing to split either.
 

@@ -707,7 +707,8 @@ class RosterEvidence:
 def roster_evidence(article_id: str, paragraphs: Sequence[ParsedParagraph]) -> RosterEvidence:
     """One article's :class:`RosterEvidence` from its parsed paragraphs."""
     recovered, common = _parse_evidence(paragraphs)
-    return RosterEvidence(tuple(recovered), tuple(sorted(common)), find_roles(article_id, paragraphs))
+    roles = find_roles(article_id, paragraphs)
+    return RosterEvidence(tuple(recovered), tuple(sorted(common)), roles)
 
 
 def build_roster(

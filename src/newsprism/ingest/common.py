@@ -66,22 +66,35 @@ def make_article(
 ) -> Article | Skip:
     """Build an uncleaned article (``text == raw``) or a skip when there is no text.
 
+    A text that starts with a URL line (:func:`~newsprism.ingest.header.read_header`)
+    loses that line (recorded in ``removed``; ``text`` is ``raw`` without it), and the URL
+    and a dateline under it fill ``url`` and ``published`` where the metadata gives none.
     The id hashes the outlet and the raw text, so the same article read twice gets the
     same id.
     """
+    from newsprism.ingest.header import read_header
+
     raw = normalise_newlines(raw)
     if not raw.strip():
         return Skip(source, "empty: no article text; the file or record has no text to read")
+    header = read_header(raw)
+    text = raw
+    for cut in sorted(header.removals, key=lambda r: -r.start):
+        text = text[: cut.start] + text[cut.end :]
+    if not text.strip():
+        return Skip(source, "no article text: the text is only a URL line")
+    url = url or header.url
     name = choose_outlet(outlet, url, fallback_outlet)
     return Article(
         id=content_id(name, raw),
         outlet=name,
-        text=raw,
+        text=text,
         title=title.strip() if title and title.strip() else None,
         url=url or None,
-        published=published or None,
+        published=published or header.published,
         source=source,
         raw=raw,
+        removed=header.removals,
     )
 
 
