@@ -106,7 +106,7 @@ def _ecbplus() -> list[Case]:
     }
     by_subtopic: dict[str, list[Any]] = defaultdict(list)
     for article in read_paths([path]).articles:
-        by_subtopic[subtopic_of[article.source]].append(article)
+        by_subtopic[subtopic_of[article.source or ""]].append(article)
     largest = sorted(by_subtopic, key=lambda s: (-len(by_subtopic[s]), s))[:LARGEST]
     return [Case("ECB+", s, by_subtopic[s]) for s in largest]
 

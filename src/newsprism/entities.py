@@ -589,6 +589,7 @@ def find_roles(article_id: str, paragraphs: Sequence[ParsedParagraph]) -> tuple[
     out: list[RoleStatement] = []
     for para in paragraphs:
         doc, base = para.doc, para.offset
+        text = para.text  # not doc.text: Doc.text re-joins every token on each access
         for ent in person_ents(doc):
             start, end = person_name_tokens(ent)
             name_span = doc[start:end]
@@ -610,7 +611,7 @@ def find_roles(article_id: str, paragraphs: Sequence[ParsedParagraph]) -> tuple[
             for tokens in found:
                 # a caption or credit line glued before the title: keep the last line
                 tokens = _strip_edges(
-                    [t for t in tokens if "\n" not in doc.text[t.idx : start_char]]
+                    [t for t in tokens if "\n" not in text[t.idx : start_char]]
                 )
                 if not tokens or not _title_ok(tokens):
                     continue
@@ -622,7 +623,7 @@ def find_roles(article_id: str, paragraphs: Sequence[ParsedParagraph]) -> tuple[
                         name_span=Span(
                             article_id, base + name_span.start_char, base + name_span.end_char
                         ),
-                        role=doc.text[r_start:r_end],
+                        role=text[r_start:r_end],
                         role_span=Span(article_id, base + r_start, base + r_end),
                     )
                 )

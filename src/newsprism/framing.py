@@ -441,7 +441,7 @@ def marker_items(
 
 def _sentence_tokens(sentence: Sentence, paragraphs: Sequence[ParsedParagraph]) -> SpacySpan | None:
     for para in paragraphs:
-        end = para.offset + len(para.doc.text)
+        end = para.end  # not len(para.doc.text): Doc.text re-joins every token
         if para.offset <= sentence.span.start < end:
             return para.doc.char_span(
                 sentence.span.start - para.offset,

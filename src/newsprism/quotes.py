@@ -866,7 +866,9 @@ def _partial_quote_frames(
 def _token_at(ctx: _Context, start: int) -> tuple[int, Token] | None:
     """The paragraph index and token that start at an article offset."""
     for p_index, para in enumerate(ctx.paragraphs):
-        if para.offset <= start < para.offset + len(para.doc.text):
+        last = para.doc[-1] if len(para.doc) else None  # not len(doc.text): it re-joins tokens
+        length = last.idx + len(last.text_with_ws) if last is not None else 0
+        if para.offset <= start < para.offset + length:
             for token in para.doc:
                 if para.offset + token.idx == start:
                     return p_index, token
