@@ -18,6 +18,7 @@ from newsprism.cluster import (
     channel_of,
     cluster_batch,
     person_token,
+    split_story_id,
     story_id,
     time_factor,
     weighted_vectors,
@@ -292,3 +293,56 @@ def test_online_records_merges_and_never_moves_articles_otherwise() -> None:
     assert [s.article_ids for s in clusterer.snapshot().stories] == [("a1", "a2", "b1", "b2")]
     with pytest.raises(ValueError, match="already clustered"):
         clusterer.assign(_signal("a1", ["e:chile"]), a)
+
+
+def test_a_recut_splits_what_the_greedy_pass_joined_and_keeps_ids_with_articles() -> None:
+    # As above, similarity is (1 + dense cosine) / 2. Online at 0.8 with attachment at
+    # 0.68, the "b" reports (cosine 0.4 with "a": 0.7) attach to the "a" story one by one;
+    # the re-cut (0.8 * 0.27 / 0.30 = 0.72) parts them.
+    config = replace(CONFIG, dense_weight=1.0, attach_ratio=0.85)
+    clusterer = OnlineClusterer(threshold=0.8, config=config)
+    a, b = _unit(1, 0, 0), _unit(0.4, 0.9165, 0)
+    stream = {"a1": a, "a2": a, "a3": a, "b1": b, "b2": b}
+    members = {aid: (_signal(aid, ["e:chile"]), vector) for aid, vector in stream.items()}
+    for signal, vector in members.values():
+        clusterer.assign(signal, vector)
+    first = story_id("a1")
+    assert [s.article_ids for s in clusterer.snapshot().stories] == [tuple(stream)]
+
+    assert clusterer.propose_recut([first], members, threshold=0.6) == [tuple(stream)]
+    groups = clusterer.propose_recut([first], members)
+    assert groups == [("a1", "a2", "a3"), ("b1", "b2")]
+    stories, merges = clusterer.name_groups([first], groups)
+    assert [s.id for s in stories] == [first, split_story_id(first, "b1")] and merges == []
+    with pytest.raises(ValueError, match="partition"):
+        clusterer.apply_recut([first], stories[:1], members)
+    clusterer.apply_recut([first], stories, members)
+    assert {s.id: s.article_ids for s in clusterer.snapshot().stories} == {
+        first: ("a1", "a2", "a3"),
+        split_story_id(first, "b1"): ("b1", "b2"),
+    }
+    # The split-off story takes the next "b" report; the "a" story the next "a" report.
+    assert clusterer.assign(_signal("b3", ["e:chile"]), b).story_id == split_story_id(first, "b1")
+    assert clusterer.assign(_signal("a4", ["e:chile"]), a).story_id == first
+
+
+def test_a_recut_of_several_stories_records_the_merge_of_an_id_no_group_kept() -> None:
+    config = replace(CONFIG, dense_weight=1.0, attach_ratio=1.0)
+    clusterer = OnlineClusterer(threshold=0.9, config=config)  # dense cosine 0.8: apart
+    a, near = _unit(1, 0, 0), _unit(0.75, 0.6614, 0)  # cosine 0.75
+    members = {
+        aid: (_signal(aid, ["e:chile"]), vector)
+        for aid, vector in [("a1", a), ("a2", a), ("n1", near)]
+    }
+    for signal, vector in members.values():
+        clusterer.assign(signal, vector)
+    old = sorted(s.id for s in clusterer.snapshot().stories)
+    assert len(old) == 2
+    groups = clusterer.propose_recut(old, members, threshold=0.8)
+    assert groups == [("a1", "a2", "n1")]
+    stories, merges = clusterer.name_groups(old, groups)
+    assert [s.id for s in stories] == [story_id("a1")]
+    assert merges == [Merge(story_id("a1"), story_id("n1"), "n1")]
+    clusterer.apply_recut(old, stories, members, merges)
+    assert clusterer.snapshot().merges[-1] == merges[0]
+    assert [s.article_ids for s in clusterer.snapshot().stories] == [("a1", "a2", "n1")]

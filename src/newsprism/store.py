@@ -11,11 +11,22 @@ articles first, in content-hash order), a few at a time. Each group is committed
 short transaction together with its clustering signals, story memberships and merges: a
 process killed mid-ingest loses at most the group in flight, and a rerun carries on.
 
+**Refinement.** When an ingest has committed its articles, the stories it grew are re-cut
+together by batch average link over their members
+(:meth:`~newsprism.cluster.OnlineClusterer.propose_recut`; one story at a time when they
+hold more than :data:`MAX_REFINE_SIZE` articles): the greedy online pass joins early what
+average link keeps apart (two different events of one kind and place, older undated
+reports arriving before dated ones) and leaves apart what it would join. Each story id
+stays with the group holding most of its articles; other groups are split off as new
+stories, and a story whose id no group took is recorded as merged. The re-cut is
+recorded in the ``recuts`` table, in one transaction. The stories an interrupted ingest grew are refined
+by the rerun (everything clustered since the last refinement is).
+
 **Clusterer state.** Each article's clustering signals (tokens, entities, lead, day) and
 its dense lead vector are stored. On the first ingest after opening (and whenever another
 process has written in between) the clusterer is rebuilt by replaying the stored signals
-through :meth:`OnlineClusterer.assign` in arrival order, inside the write transaction:
-the replay is exact (no NLP runs), so a resumed ingest ends with the same stories as an
+through :meth:`OnlineClusterer.assign` in arrival order, with the recorded re-cuts
+applied where they happened, inside the write transaction: the replay is exact (no NLP runs), so a resumed ingest ends with the same stories as an
 uninterrupted one. Each dense vector is encoded on its own because the int8 encoder sets
 its activation scales per batch: a vector must not depend on which articles shared its
 batch. A full replay is checked against the stored memberships; when they differ (the
@@ -68,6 +79,7 @@ from newsprism.cluster import (
     ArticleSignals,
     Assignment,
     ClusterConfig,
+    Merge,
     OnlineClusterer,
     StoryMembers,
 )
@@ -99,6 +111,9 @@ DEFAULT_COMMIT_EVERY = 32  # articles per ingest transaction: what a kill -9 can
 OUTLET_CONTEXT = 500  # stored articles per outlet that new articles are cleaned against
 _TITLE_CHARS = 100
 _ID_BATCH = 500  # ids per ``IN (...)`` query (SQLite caps host parameters)
+#: The stories an ingest grew are re-cut together up to this many articles, else one at a
+#: time, and a story larger than this is not re-cut (the cut is quadratic in size).
+MAX_REFINE_SIZE = 3000
 
 IngestProgress = Callable[[int, int], None]
 Clock = Callable[[], datetime]
@@ -192,6 +207,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """ALTER TABLE annotations ADD COLUMN times TEXT""",
         """ALTER TABLE annotations ADD COLUMN roster TEXT""",
+    ),
+    # 4: stories re-cut after an ingest (see ``Store._refine``): the stories that were cut
+    #    (JSON list), the last article seq clustered before, the stories they became as
+    #    ``[[story_id, [article ids]], ...]`` and the merges as ``[[into, absorbed,
+    #    article_id], ...]``.
+    (
+        """CREATE TABLE recuts (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            stories TEXT NOT NULL,
+            after_seq INTEGER NOT NULL,
+            groups TEXT NOT NULL,
+            merges TEXT NOT NULL,
+            cut_at TEXT NOT NULL)""",
     ),
 )
 """Schema migrations: entry ``i`` takes the schema from version ``i`` to ``i + 1``.
@@ -410,6 +438,21 @@ def arrival_key(article: Article) -> tuple[bool, float, str]:
     return (moment is not None, moment or 0.0, content_id("order", article.id))
 
 
+def _stored_signal(row: sqlite3.Row) -> tuple[ArticleSignals, np.ndarray | None]:
+    """An article's clustering signals and dense lead vector as stored."""
+    import numpy as np
+
+    signal = ArticleSignals(
+        row["id"],
+        tuple(json.loads(row["tokens"])),
+        tuple(json.loads(row["entities"])),
+        row["lead"],
+        row["day"],
+    )
+    dense = None if row["dense"] is None else np.frombuffer(row["dense"], dtype=np.float32)
+    return signal, dense
+
+
 def _snippet(article: Article) -> str:
     first = next((line.strip() for line in article.text.splitlines() if line.strip()), "")
     return first if len(first) <= _TITLE_CHARS else first[: _TITLE_CHARS - 1].rstrip() + "…"
@@ -488,6 +531,7 @@ class Store:
         self._brief_lock = threading.Lock()
         self._clusterer: OnlineClusterer | None = None
         self._replayed = 0  # seq of the last article the clusterer has seen
+        self._recuts_replayed = 0  # seq of the last recorded re-cut it has applied
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._open()
 
@@ -636,6 +680,7 @@ class Store:
                 self._commit(self._prepare(chunk), tally)
                 done += len(chunk)
                 notify(done, len(ordered))
+            self._refine_pending(tally)
             report = tally.report(len(articles), skips, len(articles) - len(new))
         logger.info(
             "ingested %d new article(s) (%d duplicates, %d skips): %d new, %d updated stories",
@@ -850,27 +895,171 @@ class Store:
             "INSERT INTO merges (into_story, absorbed, article_id, merged_at) VALUES (?, ?, ?, ?)",
             (into, absorbed, article_id, now),
         )
+        self._refresh_story(conn, into, now)
+        logger.info("story %s merged into %s (article %s)", absorbed, into, article_id)
+
+    @staticmethod
+    def _refresh_story(
+        conn: sqlite3.Connection, sid: str, now: str, *, retitle: bool = False
+    ) -> None:
+        """Recount a story's size and published range from its memberships; give an
+        untitled story (or, with ``retitle``, any story) its first member's title."""
         row = conn.execute(
             "SELECT count(*), min(a.published), max(a.published) FROM memberships m "
             "JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?",
-            (into,),
+            (sid,),
         ).fetchone()
         conn.execute(
             "UPDATE stories SET size = ?, first_published = ?, last_published = ?, updated = ? "
             "WHERE id = ?",
-            (row[0], row[1], row[2], now, into),
+            (row[0], row[1], row[2], now, sid),
         )
         titled = conn.execute(
             "SELECT a.title FROM memberships m JOIN articles a ON a.id = m.article_id "
             "WHERE m.story_id = ? AND a.title IS NOT NULL ORDER BY a.seq LIMIT 1",
-            (into,),
+            (sid,),
         ).fetchone()
         if titled is not None:
             conn.execute(
-                "UPDATE stories SET title = ?, titled = 1 WHERE id = ? AND titled = 0",
-                (titled[0], into),
+                "UPDATE stories SET title = ?, titled = 1 WHERE id = ? AND (titled = 0 OR ?)",
+                (titled[0], sid, retitle),
             )
-        logger.info("story %s merged into %s (article %s)", absorbed, into, article_id)
+
+    # ------------------------------------------------------------ refinement
+
+    def _refine_pending(self, tally: _Tally) -> None:
+        """Re-cut every story grown since the last refinement, in one transaction."""
+        with self._write() as conn:
+            try:
+                clusterer = self._caught_up(conn)
+                row = conn.execute("SELECT value FROM meta WHERE key = 'refined_seq'").fetchone()
+                refined = int(row[0]) if row else 0
+                if self._replayed <= refined:
+                    return
+                self._refine(conn, clusterer, refined, tally)
+                self._mark_refined(conn)
+            except BaseException:
+                self._clusterer = None  # it ran ahead of the rolled-back transaction
+                raise
+
+    def _mark_refined(self, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('refined_seq', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(self._replayed),),
+        )
+
+    def _refine(
+        self, conn: sqlite3.Connection, clusterer: OnlineClusterer, after: int, tally: _Tally
+    ) -> None:
+        touched = sorted(
+            sid
+            for (sid,) in conn.execute(
+                "SELECT DISTINCT m.story_id FROM memberships m JOIN articles a "
+                "ON a.id = m.article_id WHERE a.seq > ?",
+                (after,),
+            )
+            if clusterer.is_open(sid)
+        )
+        if sum(clusterer.story_size(sid) for sid in touched) <= MAX_REFINE_SIZE:
+            batches = [touched] if touched else []
+        else:
+            batches = [[sid] for sid in touched if clusterer.story_size(sid) <= MAX_REFINE_SIZE]
+        now = self._now()
+        for batch in batches:
+            before = {frozenset(clusterer.story_articles(sid)) for sid in batch}
+            members = self._member_signals(
+                conn, [a for sid in batch for a in clusterer.story_articles(sid)]
+            )
+            groups = clusterer.propose_recut(batch, members)
+            if {frozenset(g) for g in groups} == before:
+                continue
+            stories, merges = clusterer.name_groups(batch, groups)
+            clusterer.apply_recut(batch, stories, members, merges)
+            cursor = conn.execute(
+                "INSERT INTO recuts (stories, after_seq, groups, merges, cut_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    json.dumps(batch),
+                    self._replayed,
+                    json.dumps([[s.id, list(s.article_ids)] for s in stories]),
+                    json.dumps([[m.into, m.absorbed, m.article_id] for m in merges]),
+                    now,
+                ),
+            )
+            self._recuts_replayed = int(cursor.lastrowid or 0)
+            self._write_recut(conn, batch, stories, merges, now, tally)
+
+    def _write_recut(
+        self,
+        conn: sqlite3.Connection,
+        old: Sequence[str],
+        stories: Sequence[StoryMembers],
+        merges: Sequence[Merge],
+        now: str,
+        tally: _Tally,
+    ) -> None:
+        """Write a re-cut: the new stories' rows and memberships, then the merges."""
+        for story in stories:
+            if story.id not in old:
+                conn.execute(
+                    "INSERT INTO stories (id, title, titled, created, updated, size) "
+                    "VALUES (?, '', 0, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET merged_into = NULL",
+                    (story.id, now, now),
+                )
+                tally.created[story.id] = None
+                logger.info("story %s split off (%d articles)", story.id, story.size)
+            for chunk in _chunks(list(story.article_ids), _ID_BATCH):
+                conn.execute(
+                    f"UPDATE memberships SET story_id = ? WHERE story_id != ? AND article_id IN "
+                    f"({_placeholders(len(chunk))})",
+                    (story.id, story.id, *chunk),
+                )
+        for merge in merges:
+            conn.execute(
+                "UPDATE stories SET merged_into = ? WHERE merged_into = ?",
+                (merge.into, merge.absorbed),
+            )
+            conn.execute(
+                "UPDATE stories SET merged_into = ?, size = 0, updated = ? WHERE id = ?",
+                (merge.into, now, merge.absorbed),
+            )
+            conn.execute(
+                "INSERT INTO merges (into_story, absorbed, article_id, merged_at) "
+                "VALUES (?, ?, ?, ?)",
+                (merge.into, merge.absorbed, merge.article_id, now),
+            )
+            tally.absorbed.add(merge.absorbed)
+            logger.info("story %s merged into %s on re-cut", merge.absorbed, merge.into)
+        for story in stories:
+            if story.id in old:
+                tally.updated[story.id] = None
+            self._refresh_story(conn, story.id, now, retitle=True)
+            if not conn.execute(
+                "SELECT titled FROM stories WHERE id = ?", (story.id,)
+            ).fetchone()[0]:
+                first = conn.execute(
+                    "SELECT text FROM articles WHERE id = ?", (story.article_ids[0],)
+                ).fetchone()
+                conn.execute(
+                    "UPDATE stories SET title = ? WHERE id = ?",
+                    (_snippet(Article(id="", outlet="", text=first["text"])), story.id),
+                )
+
+    def _member_signals(
+        self, conn: sqlite3.Connection, article_ids: Sequence[str]
+    ) -> dict[str, tuple[ArticleSignals, np.ndarray | None]]:
+        """Stored clustering signals and dense vectors of articles, by id."""
+        found: dict[str, tuple[ArticleSignals, np.ndarray | None]] = {}
+        for chunk in _chunks(list(article_ids), _ID_BATCH):
+            rows = conn.execute(
+                "SELECT a.id, s.tokens, s.entities, s.lead, s.day, s.dense FROM articles a "
+                f"JOIN signals s ON s.article_id = a.id WHERE a.id IN ({_placeholders(len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                found[row["id"]] = _stored_signal(row)
+        return found
 
     # ------------------------------------------------------------ clusterer state
 
@@ -887,30 +1076,38 @@ class Store:
 
     @staticmethod
     def _replay_one(clusterer: OnlineClusterer, row: sqlite3.Row) -> Assignment:
-        import numpy as np
+        return clusterer.assign(*_stored_signal(row))
 
-        signal = ArticleSignals(
-            row["id"],
-            tuple(json.loads(row["tokens"])),
-            tuple(json.loads(row["entities"])),
-            row["lead"],
-            row["day"],
-        )
-        dense = None if row["dense"] is None else np.frombuffer(row["dense"], dtype=np.float32)
-        return clusterer.assign(signal, dense)
+    def _replay_recuts(
+        self, conn: sqlite3.Connection, clusterer: OnlineClusterer, through: int
+    ) -> None:
+        """Apply the recorded re-cuts made once articles up to seq ``through`` were in."""
+        rows = conn.execute(
+            "SELECT seq, stories, groups, merges FROM recuts WHERE seq > ? AND after_seq <= ? "
+            "ORDER BY seq",
+            (self._recuts_replayed, through),
+        ).fetchall()
+        for row in rows:
+            stories = [StoryMembers(sid, tuple(ids)) for sid, ids in json.loads(row["groups"])]
+            merges = [Merge(*m) for m in json.loads(row["merges"])]
+            members = self._member_signals(conn, [a for s in stories for a in s.article_ids])
+            clusterer.apply_recut(json.loads(row["stories"]), stories, members, merges)
+            self._recuts_replayed = row["seq"]
 
     def _caught_up(self, conn: sqlite3.Connection) -> OnlineClusterer:
         """The clusterer with every stored article replayed (call inside a write txn)."""
         fresh = self._clusterer is None
         if self._clusterer is None:
-            self._clusterer, self._replayed = self._new_clusterer(), 0
+            self._clusterer, self._replayed, self._recuts_replayed = self._new_clusterer(), 0, 0
         clusterer = self._clusterer
         count = 0
         started = time.perf_counter()
         for row in self._signal_rows(conn, self._replayed):
+            self._replay_recuts(conn, clusterer, self._replayed)
             self._replay_one(clusterer, row)
             self._replayed = row["seq"]
             count += 1
+        self._replay_recuts(conn, clusterer, self._replayed)
         if count:
             logger.info("replayed %d article(s) in %.2f s", count, time.perf_counter() - started)
         if fresh and count:
@@ -942,7 +1139,9 @@ class Store:
             self._clusterer = None
             conn.execute("DELETE FROM memberships")
             conn.execute("DELETE FROM merges")
+            conn.execute("DELETE FROM recuts")
             conn.execute("DELETE FROM stories")
+            conn.execute("DELETE FROM meta WHERE key = 'refined_seq'")
             clusterer, last = self._new_clusterer(), 0
             tally = _Tally()
             try:
@@ -957,10 +1156,12 @@ class Store:
                     assignment = self._replay_one(clusterer, row)
                     self._apply(conn, article, assignment, row["ingested_at"], tally)
                     last = row["seq"]
+                self._clusterer, self._replayed, self._recuts_replayed = clusterer, last, 0
+                self._refine(conn, clusterer, 0, tally)
+                self._mark_refined(conn)
             except BaseException:
                 self._clusterer = None
                 raise
-            self._clusterer, self._replayed = clusterer, last
             return len(clusterer.snapshot().stories)
 
     def clustering(self) -> tuple[StoryMembers, ...]:
