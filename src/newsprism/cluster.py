@@ -1033,13 +1033,7 @@ class OnlineClusterer:
         ):
             raise ValueError(f"the new stories do not partition stories {list(story_ids)}")
         for sid in story_ids:
-            gone = self._open.pop(sid)
-            for key in gone.keys:
-                holders = self._postings.get(key)
-                if holders is not None:
-                    holders.discard(sid)
-                    if not holders:
-                        del self._postings[key]
+            self._unindex(self._open.pop(sid))
         for story in stories:
             if story.id not in self._rank:
                 self._rank[story.id] = len(self._order)
@@ -1090,13 +1084,17 @@ class OnlineClusterer:
 
     def _close(self, sid: str) -> None:
         story = self._open.pop(sid)
+        self._unindex(story)
+        self._closed[sid] = tuple(story.article_ids)
+
+    def _unindex(self, story: _OpenStory) -> None:
+        """Drop a story from the blocking index."""
         for key in story.keys:
             holders = self._postings.get(key)
             if holders is not None:
-                holders.discard(sid)
+                holders.discard(story.id)
                 if not holders:
                     del self._postings[key]
-        self._closed[sid] = tuple(story.article_ids)
 
     def _assign(self, signal: ArticleSignals, dense: np.ndarray | None) -> Assignment:
         self._seen.add(signal.article_id)
