@@ -56,6 +56,7 @@ _QUALIFIERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("less", "than"), "less than"),
     (("up", "to"), "up to"),
     (("as", "many", "as"), "up to"),
+    (("as", "much", "as"), "up to"),
     (("close", "to"), "nearly"),
     (("just", "under"), "nearly"),
     (("an", "estimated"), "about"),
@@ -79,15 +80,21 @@ _MEASURE_UNITS = {
     "second", "minute", "hour", "day", "week", "month", "year", "decade", "century",
     "mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "inch",
     "kilogram", "kg", "tonne", "ton", "pound", "litre", "liter", "barrel", "acre", "hectare",
+    "ft", "mi", "cm", "mm", "mph", "kph",
 }  # fmt: skip
 _DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade"}
+_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+_DASHES = ("-", "–", "—")
+#: Counted nouns that are addresses or labels, not amounts ("the 3300 block of Florence Ave").
+_NOT_AMOUNTS = {"block"}
 
 # The same thing counted under different names (canonical name first).
 _SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("troop", "soldier", "serviceman", "servicemen", "force", "personnel", "military"),
     ("people", "person", "civilian", "resident", "citizen"),
     ("death", "dead", "fatality", "casualty", "killed", "kill", "die"),
-    ("mile",),
+    ("mile", "mi"),
+    ("foot", "feet", "ft"),
     ("kilometre", "kilometer", "km"),
 )
 _CANONICAL = {word: group[0] for group in _SYNONYMS for word in group}
@@ -132,6 +139,7 @@ class Quantity:
     head_span: Span | None
     sentence: Span
     frame: str | None = None
+    conjoined: bool = False  # "420 passengers and crew": the number counts a wider set
 
     @property
     def kind(self) -> str:
@@ -198,6 +206,68 @@ def _excluded(token: Token) -> bool:
         following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
         return following is None or following.lemma_.lower() not in _DURATION_UNITS
     return False
+
+
+def _split_number(doc: Doc, start: int, end: int) -> bool:
+    """A number that is part of a larger printed figure the tokenizer split: a tokenised
+    decimal or fraction ("$2 . 6 million", "4 1 / 2 months"), the first side of a score or
+    range ("52-48 vote", "2-3 inches", "5 to 7 inches": the second side carries the range)."""
+    before = doc[start - 1].text if start > 0 else ""
+    digits = doc[start].text[:1].isdigit()
+    # "$2 . 6 million", "4 1 / 2", a clock time "5 : 40"; not a sentence end "10. Two"
+    spaced_alike = start > 1 and bool(doc[start - 2].whitespace_) == bool(doc[start - 1].whitespace_)
+    split = before in ("/", ":") or (before == "." and spaced_alike)
+    if split and digits and start > 1 and doc[start - 2].like_num:
+        return True
+    if (
+        before == ","
+        and start > 1
+        and doc[start - 2].whitespace_  # "2 , 117", not "May 5, 120 people"
+        and doc[start - 2].text.isdigit()
+        and len(doc[start - 2].text) <= 3
+        and len(doc[start].text) == 3
+        and doc[start].text.isdigit()
+    ):
+        return True  # a thousands group split by the tokenizer: "2 , 117 points"
+    if end < len(doc) and doc[end].text == ":" and end + 1 < len(doc) and doc[end + 1].like_num:
+        return True
+    if (
+        end + 1 < len(doc)
+        and doc[end].text == ","
+        and doc[end - 1].whitespace_
+        and doc[end + 1].text.isdigit()
+        and len(doc[end + 1].text) == 3
+        and doc[start].text.isdigit()
+        and len(doc[start].text) <= 3
+    ):
+        return True  # "6 , 728 yards": the tokenizer split a thousands group
+    if end < len(doc) and doc[end].lower_ == "and" and before.lower() == "between":
+        return True  # the low end of "between 2 and 3"
+    if end + 1 < len(doc) and doc[end].text in ("/", ".") and doc[end + 1].like_num:
+        # "2 . 6": spaced on both sides (a sentence end "killed 12. 13 more" is not)
+        return bool(doc[end].whitespace_) and (doc[end].text == "/" or bool(doc[end - 1].whitespace_))
+    if end + 1 < len(doc) and (doc[end].text in _DASHES or doc[end].lower_ == "to"):
+        return _is_number(doc[end + 1])
+    return False
+
+
+def _range_start(doc: Doc, start: int) -> tuple[float | None, int, bool]:
+    """The low end of a range the number ends ("5 to 7", "2-3", "between 2 and 3"): its
+    value, its first token, and whether the pair is a score ("52-48": low end above the
+    high end) rather than a range. ``(None, start, False)`` when there is none."""
+    if start < 2 or not _is_number(doc[start - 2]):
+        return None, start, False
+    link = doc[start - 1]
+    low = _word_value(doc[start - 2])
+    if low is None:
+        return None, start, False
+    if link.text in _DASHES and not link.whitespace_ and not doc[start - 2].whitespace_:
+        return low, start - 2, True  # the caller compares the two sides
+    if link.lower_ == "to" and (start < 3 or doc[start - 3].lower_ != "from"):
+        return low, start - 2, False  # "from 5 to 7" is a change, not a range
+    if link.lower_ == "and" and start >= 3 and doc[start - 3].lower_ == "between":
+        return low, start - 3, False
+    return None, start, False
 
 
 def _qualifier(doc: Doc, start: int) -> tuple[str | None, int]:
@@ -273,6 +343,7 @@ def _paragraph_quantities(article: Article, para: ParsedParagraph) -> list[Quant
             continue
         start = i
         value: float | None
+        range_low: float | None = None
         if vague:
             magnitude = _VAGUE[token.lower_]
             end = i + 1
@@ -292,19 +363,48 @@ def _paragraph_quantities(article: Article, para: ParsedParagraph) -> list[Quant
                 word = t.lower_
                 if end > start and word in ("a", "an"):
                     break
+                digits_before = bool(words) and any(ch.isdigit() for ch in words[-1])
+                if digits_before and word not in _SCALES and word not in _SCALE_ABBREV:
+                    break  # "2013 11", "Sep 2013 Four": two numbers, not one
+                if words and word[:1].isdigit() and words[-1] not in _SCALES:
+                    break
                 if _is_number(t) or (end > start and word in _SCALE_ABBREV):
                     values.append(_word_value(t) or 0.0)
                     words.append(word.replace(",", ""))
                     end += 1
+                elif (
+                    word in _DASHES
+                    and words
+                    and words[-1] in _TENS
+                    and end + 1 < len(doc)
+                    and _UNITS.get(doc[end + 1].lower_, 10) < 10
+                ):
+                    end += 1  # "Fifty-two"
                 elif word in ("and",) and end + 1 < len(doc) and doc[end + 1].lower_ in _UNITS:
                     end += 1  # "one hundred and twenty"
                 else:
                     break
-            if start > 0 and doc[start - 1].lower_ in ("a", "an") and words[0] in _SCALES:
+            if _split_number(doc, start, end):
+                i = end
+                continue
+            scaled = start > 0 and doc[start - 1].lower_ in ("a", "an") and words[0] in _SCALES
+            if scaled:
                 start -= 1  # "a million people"
             value = _combine(values, words)
+            if scaled and start > 0 and doc[start - 1].lower_ == "half":
+                start, value = start - 1, value / 2  # "half a million"
             approx = None
             low = high = value
+            range_low, range_first, _dashed = _range_start(doc, start)
+            if range_low is not None and range_low > value:
+                i = end
+                continue  # a score ("won 316-301", "a 7 to 2 vote"), not a count
+            if range_low is not None and len(values) > 1 and values[0]:
+                range_low *= value / values[0]  # "2 to 3 million": the low end is 2 million
+            if range_low is not None and range_low < value:
+                start = range_first
+            else:
+                range_low = None
         qualifier, start = _qualifier(doc, start)
         approx = qualifier or approx
         unit: str | None = None
@@ -336,7 +436,12 @@ def _paragraph_quantities(article: Article, para: ParsedParagraph) -> list[Quant
             approx, end = "plus", end + 2
         if value is not None:
             low, high = _interval(value, approx)
+            if not vague and range_low is not None:
+                low = min(low, range_low)
         head_token = _head(doc, end, of=vague)
+        if head_token is not None and head_token.lemma_.lower() in _NOT_AMOUNTS:
+            i = max(end, i + 1)
+            continue
         head = _lemma(head_token) if head_token is not None else None
         if unit is None and head is not None and head in _MEASURE_UNITS:
             unit = "foot" if head == "feet" else head
@@ -364,6 +469,11 @@ def _paragraph_quantities(article: Article, para: ParsedParagraph) -> list[Quant
                 head_span=head_span,
                 sentence=_sentence_span(article, span_start, span_end, doc[start], para.offset),
                 frame=_frame(head_token if head_token is not None else doc[end - 1]),
+                conjoined=head_token is not None
+                and any(
+                    c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "ADJ")
+                    for c in head_token.children
+                ),
             )
         )
         i = max(end, i + 1)
@@ -563,49 +673,108 @@ def quantity_divergences(
         if len({_wording(q) for _a, q, _c in group}) < 2:
             continue  # every outlet says the same: agreement, not a divergence
         if _counts_several_things(group):
-            logger.debug("skipped ambiguous group %r", group[0][1].head)
+            # one outlet gives several numbers for the group: it mixes things counted
+            # alike, so only pairs on which two outlets really disagree are kept
+            out.extend(_disagreeing_pairs(group, by_id))
             continue
-        answers: list[tuple[float, DivergenceAnswer, Quantity]] = []
-        seen: set[tuple[str, str]] = set()
-        for article, q, _c in group:
-            key = (article.outlet, q.text.lower())
-            if key in seen:
-                continue
-            seen.add(key)
-            answer = DivergenceAnswer(
-                outlet=article.outlet,
-                text=article.text[q.sentence.start : q.sentence.end],
-                citations=(q.span, q.sentence),
-                value=q.text,
-            )
-            answers.append((q.low, answer, q))
-        answers.sort(key=lambda item: (item[0], item[1].outlet))
-        conflict = any(
-            not _compatible(qa, qb)
-            for _la, aa, qa in answers
-            for _lb, ab, qb in answers
-            if aa.outlet != ab.outlet
-        )
-        first_article = by_id[group[0][1].span.article_id]
-        out.append(
-            Divergence(
-                kind="quantity",
-                question=_question([q for _a, q, _c in group], first_article.text),
-                answers=tuple(a for _l, a, _q in answers),
-                conflict=conflict,
-            )
-        )
+        out.append(_group_divergence(group, by_id))
     # conflicts first, then by how many outlets take part
     out.sort(key=lambda d: (not d.conflict, -len({a.outlet for a in d.answers}), d.question))
     logger.info("%d quantity divergences (%d conflicts)", len(out), sum(d.conflict for d in out))
     return tuple(out)
 
 
+def _disagreeing_pairs(
+    group: Sequence[tuple[Article, Quantity, frozenset[str]]], by_id: Mapping[str, Article]
+) -> list[Divergence]:
+    """Conflicts inside a group that mixes several things counted alike: two outlets'
+    incompatible numbers of the same event (:func:`_frame`, both unknown counts as the
+    same) whose sentences share context words, where neither outlet also
+    states a number compatible with the other's ("three stabbed, 12 arrested" against "13
+    in custody, three stabbed": 12 against 13 is a disagreement, 3 against 13 is not).
+    Pairs that share a number are shown as one divergence."""
+    by_outlet: dict[str, list[Quantity]] = {}
+    for article, q, _c in group:
+        by_outlet.setdefault(article.outlet, []).append(q)
+    parent = list(range(len(group)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    paired: set[int] = set()
+    for n, (a, qa, ca) in enumerate(group):
+        for m in range(n + 1, len(group)):
+            b, qb, cb = group[m]
+            if a.outlet == b.outlet or _compatible(qa, qb):
+                continue
+            if len(ca & cb) < MIN_SHARED_CONTEXT or qa.frame != qb.frame:
+                continue  # the outlet counts several things: the event must be the same
+            if any(_agrees(q, qb) for q in by_outlet[a.outlet]):
+                continue
+            if any(_agrees(q, qa) for q in by_outlet[b.outlet]):
+                continue
+            parent[find(m)] = find(n)
+            paired.update((n, m))
+    components: dict[int, list[tuple[Article, Quantity, frozenset[str]]]] = {}
+    for i in sorted(paired):
+        components.setdefault(find(i), []).append(group[i])
+    return [_group_divergence(members, by_id) for members in components.values()]
+
+
+def _agrees(q: Quantity, other: Quantity) -> bool:
+    """``q`` states the other figure: each number lies in the other's wording ("at least
+    two" does not state 12, nor "104" "as many as 125", though the intervals overlap)."""
+    if not _compatible(q, other):
+        return False
+    if q.value is None or other.value is None:
+        return True
+    return q.low <= other.value <= q.high and other.low <= q.value <= other.high
+
+
+def _group_divergence(
+    group: Sequence[tuple[Article, Quantity, frozenset[str]]], by_id: Mapping[str, Article]
+) -> Divergence:
+    """One divergence of a group of aligned quantities, each outlet's wording cited."""
+    answers: list[tuple[float, DivergenceAnswer, Quantity]] = []
+    seen: set[tuple[str, str]] = set()
+    for article, q, _c in group:
+        key = (article.outlet, q.text.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        answer = DivergenceAnswer(
+            outlet=article.outlet,
+            text=article.text[q.sentence.start : q.sentence.end],
+            citations=(q.span, q.sentence),
+            value=q.text,
+        )
+        answers.append((q.low, answer, q))
+    answers.sort(key=lambda item: (item[0], item[1].outlet))
+    conflict = any(
+        not _compatible(qa, qb)
+        for _la, aa, qa in answers
+        for _lb, ab, qb in answers
+        if aa.outlet != ab.outlet
+    )
+    first_article = by_id[group[0][1].span.article_id]
+    return Divergence(
+        kind="quantity",
+        question=_question([q for _a, q, _c in group], first_article.text),
+        answers=tuple(a for _l, a, _q in answers),
+        conflict=conflict,
+    )
+
+
 #: Counted things too generic to show that two numbers count the same thing: a duration, a
 #: measure, or one of these heads needs the two sentences to carry the same information.
 GENERIC_HEADS = frozenset(
     {"people", "person", "man", "woman", "child", "time", "member", "case", "thing", "way",
-     "point", "year", "month", "week", "day", "hour", "minute", "second"}
+     "point", "year", "month", "week", "day", "hour", "minute", "second",
+     # game statistics: every game and player has its own (ECB+ review)
+     "yard", "game", "goal", "win", "loss", "run", "touchdown", "carry", "catch", "rebound",
+     "assist", "shot", "match", "round"}
 )  # fmt: skip
 #: Words before or after a number that make it a part, not the total ("four more boys",
 #: "the remaining eight boys", "another 300 troops").
@@ -624,7 +793,9 @@ _FORECAST_BEFORE = re.compile(
     re.IGNORECASE,
 )
 #: "157 of 338 seats": the number after "N of" is the size of the whole set.
-_TOTAL_BEFORE = re.compile(r"\d[\d,.]*\s+of\s*$")
+_TOTAL_BEFORE = re.compile(
+    r"\d[\d,.]*\s+of\s+(?:(?:its|their|his|her|the)\s+)?(?:(?:next|last|first)\s+)?$"
+)
 #: The baseline a change is measured from ("a 36% increase from February").
 _BASELINE_AFTER = re.compile(r"\b(?:from|since|than|compared with|compared to)\s+([^,.;]{1,40})")
 WIDELY_STATED = 3  # outlets stating a specific counted thing that make it a story figure
@@ -712,16 +883,84 @@ def _measured_compound(article_text: str, span: Span) -> str | None:
     return word if word in _MEASURE_UNITS or word in ("point", "degree") else None
 
 
+_DIMENSION_BEFORE = re.compile(
+    r"\b(depth|altitude|height|elevation|length|width|distance|radius|diameter|speed)"
+    r"\s+of\s+(?:about\s+|some\s+|approximately\s+|nearly\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _dimension(article_text: str, span: Span) -> str | None:
+    """The dimension a measure is introduced as ("a depth of 44.3 km" -> "depth")."""
+    match = _DIMENSION_BEFORE.search(article_text[max(0, span.start - 40) : span.start])
+    return match.group(1).lower() if match else None
+
+
 def _same_dimension(texts: Mapping[str, str], a: DivergenceAnswer, b: DivergenceAnswer) -> bool:
-    """A "27-inch touchscreen" and a "10-finger touchscreen" measure different things."""
+    """A "27-inch touchscreen" and a "10-finger touchscreen" measure different things, and
+    so do "a depth of 44 km" and "95 km south of" a town."""
     ua = _measured_compound(texts[a.citations[0].article_id], a.citations[0])
     ub = _measured_compound(texts[b.citations[0].article_id], b.citations[0])
     if ua != ub:
+        return False
+    da = _dimension(texts[a.citations[0].article_id], a.citations[0])
+    if da != _dimension(texts[b.citations[0].article_id], b.citations[0]):
         return False
     # "5 square kilometres" is an area, "650 kilometres" a distance
     area_a = _AREA_AFTER.match(texts[a.citations[0].article_id][a.citations[0].end :][:20])
     area_b = _AREA_AFTER.match(texts[b.citations[0].article_id][b.citations[0].end :][:20])
     return bool(area_a) == bool(area_b)
+
+
+_CONVERSION_BEFORE = re.compile(r"\(\s*(?:about\s+|some\s+|approximately\s+)?[$£€]?\s*$")
+_PLACE_AFTER = re.compile(r"^[^;:()]{0,40}?\b(?:of|from)\s+((?:[A-Z][\w'’.-]*\s*){1,3})")
+_DISTANCE_UNITS = frozenset({"mile", "kilometre", "kilometer", "km", "metre", "meter", "foot",
+                             "feet", "yard", "ft", "mi"})  # fmt: skip
+
+
+def _conversion(article_text: str, quantity: Quantity) -> bool:
+    """A measure in parentheses after another ("5,900 meters (19,350 feet)") converts the
+    figure before it; outlets that round the conversion differently do not disagree."""
+    if quantity.unit is None:
+        return False
+    return bool(_CONVERSION_BEFORE.search(article_text[max(0, quantity.span.start - 20) :
+                                                         quantity.span.start]))
+
+
+def _place(article_text: str, quantity: Quantity) -> str | None:
+    """The place a distance is measured from ("45 km southwest of San Antonio")."""
+    if quantity.unit not in _DISTANCE_UNITS:
+        return None
+    end = (quantity.head_span or quantity.span).end
+    match = _PLACE_AFTER.match(article_text[end : end + 80])
+    return match.group(1).strip().lower() if match else None
+
+
+def _same_reference(texts: Mapping[str, str], qa: Quantity, qb: Quantity) -> bool:
+    """Two distances compare only when measured from the same place (or either is silent)."""
+    pa = _place(texts[qa.span.article_id], qa)
+    pb = _place(texts[qb.span.article_id], qb)
+    return pa is None or pb is None or pa == pb
+
+
+def _prints(article_text: str, other: Quantity) -> bool:
+    """The article also states the other outlet's figure for the thing counted ("25
+    vehicles" beside "30 cars"), or in a record ("58-3 with 51 wins by knockout" prints
+    58): an outlet that states the other's number does not disagree with it, it counts
+    something else. Only figures of :data:`MIN_COUNT` and more, in digits."""
+    value = other.value
+    if value is None or value < MIN_COUNT or value != int(value) or other.head is None:
+        return False
+    number = int(value)
+    stem = re.escape(other.head[:4])
+    for form in {str(number), f"{number:,}"}:
+        pattern = (
+            rf"(?<![\d.,:]){re.escape(form)}(?![\d]|[.,:]\d)"
+            rf"(?:\s*[-–]\s*\d|[\s-]+(?:[\w-]+\s+){{0,2}}{stem})"
+        )
+        if re.search(pattern, article_text, re.IGNORECASE):
+            return True
+    return False
 
 
 def _statement(text: str) -> bool:
@@ -775,6 +1014,8 @@ def same_fact_quantity_divergences(
             )
             and _statement(a.text)
             and not _inclusive(texts[a.citations[0].article_id], by_span[a.citations[0]])
+            and not by_span[a.citations[0]].conjoined
+            and not _conversion(texts[a.citations[0].article_id], by_span[a.citations[0]])
         ]
         pairs = [
             (a, b)
@@ -784,6 +1025,10 @@ def same_fact_quantity_divergences(
             and not _compatible(by_span[a.citations[0]], by_span[b.citations[0]])
             and _same_baseline(texts, a, b)
             and _same_dimension(texts, a, b)
+            and _same_event(by_span[a.citations[0]], by_span[b.citations[0]])
+            and _same_reference(texts, by_span[a.citations[0]], by_span[b.citations[0]])
+            and not _prints(texts[a.citations[0].article_id], by_span[b.citations[0]])
+            and not _prints(texts[b.citations[0].article_id], by_span[a.citations[0]])
         ]
         generic = any(
             by_span[a.citations[0]].unit is not None
@@ -812,9 +1057,170 @@ def same_fact_quantity_divergences(
     return tuple(out)
 
 
+# ------------------------------------------------------------------------------------ ages
+
+MAX_AGE_GAP = 3  # ages further apart than this belong to different people of one surname
+MAX_AGE_DAYS = 120  # articles published further apart may both be right: a birthday passed
+_AGE_WORDS = ("-", "year", "-", "old")
+
+
+def _person_before(doc: Doc, index: int) -> list[Token] | None:
+    """The name ending at token ``index`` ("Geraldine Alcorn", "Macomber")."""
+    if index < 0 or doc[index].pos_ != "PROPN" or not doc[index].text[:1].isupper():
+        return None
+    if doc[index].ent_type_ and doc[index].ent_type_ != "PERSON":
+        return None
+    start = index
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].ent_type_ in (
+        "",
+        "PERSON",
+    ):
+        start -= 1
+    return list(doc[start : index + 1])
+
+
+def _person_after(doc: Doc, index: int) -> list[Token] | None:
+    """The person named from token ``index`` on, after at most three lower-case words
+    ("29-year-old Geraldine Alcorn", "29-year-old teacher Geraldine Alcorn")."""
+    for skip in range(4):
+        i = index + skip
+        if i >= len(doc):
+            return None
+        if doc[i].ent_type_ == "PERSON":
+            end = i
+            while end + 1 < len(doc) and doc[end + 1].ent_type_ == "PERSON":
+                end += 1
+            return list(doc[i : end + 1])
+        if not doc[i].is_lower:
+            return None
+    return None
+
+
+# What a stated age looks like in text ("29-year-old", "29 year old", ", 28,"), so that
+# paragraphs without one are not walked token by token.
+_AGE_HINT = re.compile(r"\b\d{1,3}\s*-?\s*years?\s*-?\s*old\b|,\s*\d{1,3}\s*[,;]", re.IGNORECASE)
+
+
+def _stated_ages(article: Article, para: ParsedParagraph) -> list[tuple[list[str], Span, Span]]:
+    """(name words, age span, sentence span) for "N-year-old NAME" and "NAME, N,"."""
+    out: list[tuple[list[str], Span, Span]] = []
+    if not _AGE_HINT.search(para.text):  # most paragraphs state no age: skip their tokens
+        return out
+    doc = para.doc
+    for token in doc:
+        if not token.text.isdigit() or not 0 < int(token.text) < 120:
+            continue
+        following = tuple(t.lower_ for t in doc[token.i + 1 : token.i + 5])
+        name: list[Token] | None = None
+        if following == _AGE_WORDS:
+            name = _person_after(doc, token.i + 5)
+        elif (
+            token.i >= 2
+            and doc[token.i - 1].text == ","
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].text in (",", ";")
+        ):
+            name = _person_before(doc, token.i - 2)
+        if not name:
+            continue
+        start = para.offset + token.idx
+        span = Span(article.id, start, start + len(token.text))
+        sentence = _sentence_span(article, span.start, span.end, token, para.offset)
+        out.append(([t.text for t in name], span, sentence))
+    return out
+
+
+def _day(published: str | None) -> int | None:
+    """The publication day as an ordinal, when the article has a parseable date."""
+    from datetime import date
+
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _near_in_time(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or abs(a - b) <= MAX_AGE_DAYS
+
+
+def age_divergences(
+    articles: Sequence[Article], docs: Mapping[str, Sequence[ParsedParagraph]]
+) -> tuple[Divergence, ...]:
+    """Ages of one person that outlets state differently ("29-year-old Geraldine Alcorn"
+    against "Geraldine Alcorn, 28,").
+
+    spaCy reads ages as dates, so :func:`extract_quantities` leaves them out; they are
+    read here from the two patterns news copy uses. A person is keyed by full name; a bare
+    surname joins the one full name of the story that ends in it (when the story names
+    several people of that surname, bare mentions are left out), and ages more than :data:`MAX_AGE_GAP` years apart (a child and a parent of one
+    family). A conflict needs two outlets whose stated ages do not overlap at all (an
+    outlet that also states the other's age does not disagree); when dated articles that
+    give different ages were published more than :data:`MAX_AGE_DAYS` apart, the person
+    is skipped (a suspect of 27 at the arrest is 29 at the trial). Each answer cites the age
+    (``citations[0]``, the ``value``) and its sentence.
+    """
+    stated: dict[str, list[tuple[Article, list[str], Span, Span]]] = {}
+    for article in articles:
+        for para in docs.get(article.id, ()):
+            for name, span, sentence in _stated_ages(article, para):
+                stated.setdefault(name[-1].lower(), []).append((article, name, span, sentence))
+    people: list[list[tuple[Article, list[str], Span, Span]]] = []
+    for items in stated.values():
+        by_first: dict[str, list[tuple[Article, list[str], Span, Span]]] = {}
+        for item in items:
+            if len(item[1]) > 1:
+                by_first.setdefault(item[1][0].lower(), []).append(item)
+        bare = [item for item in items if len(item[1]) == 1]
+        if len(by_first) > 1:
+            people.extend(by_first.values())  # a bare surname could be any of them
+        else:
+            people.append([*next(iter(by_first.values()), []), *bare])
+    out: list[Divergence] = []
+    for items in people:
+        ages: dict[str, set[int]] = {}
+        for article, _name, span, _sentence in items:
+            ages.setdefault(article.outlet, set()).add(int(article.text[span.start : span.end]))
+        if len(ages) < 2 or len(set().union(*ages.values())) < 2:
+            continue
+        every = set().union(*ages.values())
+        if max(every) - min(every) > MAX_AGE_GAP:
+            continue
+        dated = [
+            (_day(article.published), article.text[span.start : span.end])
+            for article, _name, span, _sentence in items
+            if _day(article.published) is not None
+        ]
+        if any(not _near_in_time(da, db) for da, va in dated for db, vb in dated if va != vb):
+            continue  # the stories span a birthday: each age may be right when printed
+        outlets = list(ages)
+        if not any(not ages[x] & ages[y] for i, x in enumerate(outlets) for y in outlets[i + 1 :]):
+            continue
+        full = max((name for _a, name, _s, _t in items), key=len)
+        answers: dict[tuple[str, int], DivergenceAnswer] = {}
+        for article, _name, span, sentence in items:
+            age = int(article.text[span.start : span.end])
+            answers.setdefault(
+                (article.outlet, age),
+                DivergenceAnswer(
+                    outlet=article.outlet,
+                    text=article.text[sentence.start : sentence.end],
+                    citations=(span, sentence),
+                    value=article.text[span.start : span.end],
+                ),
+            )
+        ordered = tuple(answers[key] for key in sorted(answers, key=lambda k: (k[1], k[0])))
+        question = f"How old is {' '.join(full)}?"
+        out.append(Divergence(kind="quantity", question=question, answers=ordered))
+    return tuple(out)
+
+
 __all__ = [
     "GENERIC_HEADS",
     "Quantity",
+    "age_divergences",
     "extract_quantities",
     "quantity_divergences",
     "same_fact_quantity_divergences",

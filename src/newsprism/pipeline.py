@@ -217,6 +217,7 @@ def story_from_annotations(
     from newsprism import compose
     from newsprism.claims import claim_divergences, sentence_similarity
     from newsprism.divergence import (
+        age_divergences,
         extract_quantities,
         quantity_divergences,
         same_fact_quantity_divergences,
@@ -279,7 +280,7 @@ def story_from_annotations(
             quantities,
             sentence_similarity(alignment),
         )
-        return quantities, numeric + claims
+        return quantities, numeric + age_divergences(annotated, docs) + claims
 
     quantities, divergences = timings.run("divergences", _divergences)
     if all(a.framing is not None for a in annotations):  # per-article profiles, stored

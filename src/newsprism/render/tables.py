@@ -30,6 +30,8 @@ def divergence_tables(brief: Brief, cite: Cite) -> list[str]:
     lines: list[str] = []
     for divergence in brief.story.divergences:
         verdict = "outlets disagree" if divergence.conflict else "compatible wordings"
+        if not divergence.conflict and divergence.kind != "quantity":
+            verdict = "wordings compared"  # a claim comparison, not a claimed disagreement
         kind = KIND_LABELS.get(divergence.kind, divergence.kind)
         lines += [
             f"**{_cell(divergence.question)}** ({kind}; {verdict})",

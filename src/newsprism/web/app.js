@@ -734,7 +734,7 @@
         el(
           "table",
           { class: "divergence" },
-          el("caption", {}, d.question, " ", el("span", { class: `tag ${d.conflict ? "conflict" : "compatible"}` }, d.conflict ? "outlets disagree" : "compatible wordings")),
+          el("caption", {}, d.question, " ", el("span", { class: `tag ${d.conflict ? "conflict" : "compatible"}` }, d.conflict ? "outlets disagree" : d.kind === "quantity" ? "compatible wordings" : "wordings compared")),
           el("thead", {}, el("tr", {}, el("td", {}), outlets.map((o) => el("th", { scope: "col" }, o)))),
           el(
             "tbody",
