@@ -13,6 +13,7 @@ import pytest
 from newsprism.attribution import (
     AttributionModel,
     LinearModel,
+    accept_features,
     content_candidates,
     cue_features,
     find_reported,
@@ -54,6 +55,56 @@ def test_model_round_trips_through_its_gzip_json_file(tmp_path: Path) -> None:
     assert AttributionModel.load(path) == model
     model.save(path)
     assert path.read_bytes() == first  # byte-identical: no timestamp in the gzip header
+
+
+def test_model_with_an_accept_model_round_trips(tmp_path: Path) -> None:
+    model = AttributionModel(
+        LinearModel({"a": 1.5}, -0.25),
+        LinearModel({"n=ccomp": 0.75}, 0.1),
+        0.15,
+        {"articles": 2},
+        0.0,
+        LinearModel({"cue_logit": 0.9, "rule=ccomp": 0.5}, -0.3),
+        0.3,
+    )
+    path = tmp_path / "m.json.gz"
+    model.save(path)
+    assert AttributionModel.load(path) == model
+
+
+def _toy_model(accept: LinearModel | None) -> AttributionModel:
+    """Cues: "said" and "wants" (sure), content: any candidate alike."""
+    cue = LinearModel({"lem=say": 8.0, "lem=want": 8.0}, -4.0)
+    return AttributionModel(cue, LinearModel({}, 0.0), 0.5, {}, 0.0, accept, 0.5)
+
+
+def test_the_accept_model_decides_on_the_whole_attribution(nlp) -> None:
+    doc = nlp("The minister said the bridge would reopen. The mayor wants a new road.")
+    assert [doc[r.cue].text for r in find_reported(_toy_model(None), list(doc))] == [
+        "said",
+        "wants",
+    ]
+    # an accept model that trusts "say" and distrusts "want", whatever the cue model says
+    accept = LinearModel({"lem=say": 4.0, "lem=want": -4.0}, 0.0)
+    found = find_reported(_toy_model(accept), list(doc))
+    assert [doc[r.cue].text for r in found] == ["said"]
+    assert found[0].score == pytest.approx(1 / (1 + 2.718281828 ** -4.0), abs=1e-3)
+
+
+def test_accept_features_carry_both_probabilities_as_log_odds(nlp) -> None:
+    doc = nlp("Ryabkov said that the talks were difficult.")
+    said = token(doc, "said")
+    rule, pieces = next(iter(content_candidates(said).items()))
+    features = accept_features(said, rule, pieces, 0.5, 0.9)
+    assert features["cue_logit"] == pytest.approx(0.0, abs=1e-9)
+    assert features["content_logit"] == pytest.approx(2.1972, abs=1e-3)
+    assert features["lem=say"] == 1.0
+
+
+def test_a_content_before_its_source_is_a_candidate(nlp) -> None:
+    doc = nlp("The bridge will reopen in March, the mayor's spokesman told reporters.")
+    candidates = content_candidates(token(doc, "told"))
+    assert pieces_text(candidates["sent_before"]) == ["The bridge will reopen in March"]
 
 
 def test_cue_features_describe_the_verb_its_subject_and_its_clause(nlp) -> None:

@@ -358,6 +358,24 @@ def test_a_partial_quotation_and_the_clause_that_holds_it_share_the_cue() -> Non
     assert _extract(text, LEDGER_REPORTED) == [(True, "noted", "Ben Carson", "even died")]
 
 
+def test_a_reported_clause_takes_in_a_quotation_left_without_a_speaker() -> None:
+    from newsprism.quotes import LEDGER_REPORTED
+
+    text = (
+        "Senator Mary Olsen believes the plan is “a giant step backwards for every family"
+        " in this state” and will fail."
+    )
+    quoted = "a giant step backwards for every family in this state"
+    assert _extract(text, False) == [(True, None, None, quoted)]  # no speech verb governs it
+    found = _extract(text, True)
+    clause = "the plan is “a giant step backwards for every family in this state” and will fail"
+    assert (False, "believes", "Mary Olsen", clause) in found
+    # the quotation is part of what she believes: it takes the clause's cue and speaker
+    assert (True, "believes", "Mary Olsen", quoted) in found
+    # a belief is not a statement: the ledger leaves the clause out, and the quotation as it was
+    assert _extract(text, LEDGER_REPORTED) == [(True, None, None, quoted)]
+
+
 def test_according_to_is_one_cue_and_unnamed_sources_stay_unnamed() -> None:
     text = (
         "According to the council, the budget was balanced for the third year running.\n\n"

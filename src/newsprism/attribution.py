@@ -4,7 +4,7 @@ News writing attributes far more than it quotes: "Ryabkov said that a pledge ...
 requirements", "according to the council, the budget was balanced", "Sherman repeated
 the US threat to impose sanctions", "polls show Clinton ahead". The cue words are many
 and ambiguous ("called" attributes in "called the plan reckless", not in "called a
-meeting"), so they are not hand-listed; two small linear models over the dependency
+meeting"), so they are not hand-listed; three small linear models over the dependency
 parse decide instead, trained on the PolNeAR train split (Newell, Margolin & Ruths,
 LREC 2018: every attribution of 919 US news articles, with cue, source and content
 spans; see ``../shared/data/polnear``):
@@ -16,8 +16,14 @@ spans; see ``../shared/data/polnear``):
 2. the **content model** picks the content span of a cue among structural candidates
    (:func:`content_candidates`: the clausal complement, the infinitive complement, the
    object and what follows it, the object of its preposition, the rest of the sentence
-   around "according to" ...), each scored from the cue and the shape of the candidate
-   (:func:`content_features`).
+   around "according to", the sentence before the source ...), each scored from the cue
+   and the shape and edges of the candidate
+   (:func:`content_features`);
+3. the **accept model** decides on the attribution as a whole (cue and chosen content
+   together: both probabilities, the rule that proposed the content, the cue lemma,
+   the content's edges; :func:`accept_features`), trained on out-of-fold scores of the
+   other two. Cues down to a low cue probability are put to it, so a doubtful cue with
+   a clean clause is kept and a sure cue without a fitting content is dropped.
 
 The weights live in ``newsprism/data/attribution.json.gz`` (feature name -> weight,
 no article text), written by :func:`newsprism.eval.quote_model.train_attribution_model`
@@ -143,6 +149,62 @@ def cue_features(token: Token) -> dict[str, float]:
             features[f"lem|ccomp_mark={lemma}|{marker}"] = 1.0
     if token.pos_ in {"ADP", "PUNCT"} or token.dep_ in {"prep", "pobj", "dobj"}:
         features[f"lem|head={lemma}|{token.head.lemma_.lower()}"] = 1.0
+    features.update(_cue_context(token, lemma, subject, prev_word))
+    return features
+
+
+_SENTENCES: list[Any] = [None, []]  # [the last doc seen, its tokens' sentence bounds]
+
+
+def sentence_bounds(token: Token) -> tuple[int, int]:
+    """``(start, end)`` token indices of the token's sentence.
+
+    ``Token.sent`` walks the parse on every call, and the features ask for it for every
+    token and every candidate; the bounds of the doc last asked about are kept instead
+    (docs are handled one at a time, in training and at extraction).
+    """
+    doc = token.doc
+    if _SENTENCES[0] is not doc:
+        bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
+        for sentence in doc.sents:
+            for i in range(sentence.start, sentence.end):
+                bounds[i] = (sentence.start, sentence.end)
+        _SENTENCES[0], _SENTENCES[1] = doc, bounds
+    return _SENTENCES[1][token.i]
+
+
+#: Dependents whose combination tells a cue frame ("said that ...", "is expected to").
+_FRAME_DEPS = frozenset(
+    {"ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "poss", "prep", "agent", "auxpass"}
+    | {"neg", "acl", "relcl", "dative"}
+)
+
+
+def _cue_context(token: Token, lemma: str, subject: str, prev_word: str) -> dict[str, float]:
+    """Conjunctions of the lemma with its frame, tag, subject and left word.
+
+    A lemma alone is ambiguous ("called" a meeting / called it a disaster); the set of
+    its dependents, its full subject kind and its auxiliaries ("is expected") separate
+    the senses better than each feature alone.
+    """
+    frame = sorted({c.dep_ for c in token.children if c.dep_ in _FRAME_DEPS})
+    start, end = sentence_bounds(token)
+    position = (token.i - start) / max(1, end - start)
+    features = {
+        f"lem|frame={lemma}|{'+'.join(frame)}": 1.0,
+        f"lem|tag={lemma}|{token.tag_}": 1.0,
+        f"dep|headdep={token.dep_}|{token.head.dep_}": 1.0,
+        f"lem|headlem={lemma}|{token.head.lemma_.lower()}": 1.0,
+        f"lem|subjfull={lemma}|{subject}": 1.0,
+        f"lem|prev={lemma}|{prev_word}": 1.0,
+        f"pos|sentpos={token.pos_}|{int(position * 4)}": 1.0,
+    }
+    doc = token.doc
+    if token.i + 1 == end or (token.i + 2 == end and doc[token.i + 1].is_punct):
+        features["sentfinal"] = 1.0
+    for child in token.children:
+        if child.dep_ in {"aux", "auxpass", "neg"}:
+            features[f"lem|aux={lemma}|{child.lemma_.lower()}"] = 1.0
     return features
 
 
@@ -169,6 +231,56 @@ def content_features(
             features[f"n|has={name}|{other}"] = 1.0
     for child in cue.children:
         features[f"n|child={name}|{child.dep_}"] = 1.0
+    features.update(_boundary_features(cue, name, pieces))
+    return features
+
+
+#: Dependents inside a candidate that often mark where PolNeAR's content stops.
+_INNER_DEPS = frozenset({"relcl", "advcl", "appos", "conj", "ccomp", "xcomp"})
+
+
+def _boundary_features(cue: Token, name: str, pieces: Pieces) -> dict[str, float]:
+    """The edges and inner shape of a candidate: its last word, the words around it,
+    commas and clauses inside it, whether it ends the sentence.
+
+    The rules propose nested spans ("that he will support the nominee" with or without
+    ", even as he has taken shots at ..."); what tells them apart is what the longer one
+    takes in and where each one stops.
+    """
+    doc = cue.doc
+    inside = [t for piece in pieces for t in piece]
+    ids = {t.i for t in inside}
+    words = [t for t in pieces[-1] if not t.is_punct] or pieces[-1]
+    last = words[-1]
+    end = pieces[-1][-1].i
+    following = doc[end + 1].lower_ if end + 1 < len(doc) else "</s>"
+    start = pieces[0][0].i
+    preceding = doc[start - 1].lower_ if start > 0 else "<s>"
+    size = len(inside)
+    sentence_end = sentence_bounds(cue)[1]
+    ends_sentence = end + 1 >= sentence_end or (
+        end + 2 >= sentence_end and doc[end + 1].is_punct
+    )
+    low = min(t.i for t in inside)
+    several_sentences = max(t.i for t in inside) >= sentence_bounds(doc[low])[1]
+    features = {
+        f"n|last={name}|{last.lower_}": 1.0,
+        f"n|lastpos={name}|{last.pos_}": 1.0,
+        f"n|next={name}|{following}": 1.0,
+        f"n|prev={name}|{preceding}": 1.0,
+        f"n|lemdep={name}|{cue.lemma_.lower()}|{cue.dep_}": 1.0,
+        f"n|commas={name}|{min(sum(t.text == ',' for t in inside), 3)}": 1.0,
+        f"n|sents={name}|{several_sentences}": 1.0,
+        f"n|sentend={name}|{ends_sentence}": 1.0,
+        f"n|lenb={name}|{min(size // 3, 12)}": 1.0,
+    }
+    for token in inside:
+        if token.dep_ in _INNER_DEPS and (
+            token.head.i == cue.i or (token.i > cue.i and token.head.i in ids)
+        ):
+            features[f"n|inside={name}|{token.dep_}"] = 1.0
+    if any(t.text in {'"', "“", "”", "''"} for t in inside):
+        features[f"n|quote={name}"] = 1.0
     return features
 
 
@@ -231,10 +343,15 @@ def content_candidates(cue: Token) -> dict[str, Pieces]:
         if continued:
             out["dobj_right"] = [continued]
     preps = [c for c in children if c.dep_ == "prep" and c.i > cue.i]
-    if preps:
-        objects_of = [g for g in preps[0].children if g.dep_ in {"pobj", "pcomp"}]
+    for number, prep in enumerate(preps[:3], 1):
+        objects_of = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
         if objects_of:
-            out["prep_obj"] = [list(objects_of[0].subtree)]
+            out["prep_obj" if number == 1 else f"prep_obj{number}"] = [
+                list(objects_of[0].subtree)
+            ]
+    for child in children:
+        if child.dep_ in {"advcl", "attr", "acomp", "oprd"} and child.i > cue.i:
+            out["right_" + child.dep_] = [list(child.subtree)]
     passive = [c for c in children if c.dep_ == "nsubjpass"]
     if passive:
         out["nsubjpass"] = [list(passive[0].subtree)] + (
@@ -248,9 +365,12 @@ def content_candidates(cue: Token) -> dict[str, Pieces]:
         rest = [t for t in cue.head.subtree if t.i not in drop]
         if rest:
             out["head_clause"] = [rest]
-    after = list(doc[cue.i + 1 : cue.sent.end])
+    after = list(doc[cue.i + 1 : sentence_bounds(cue)[1]])
     if after:
         out["sent_after"] = [after]
+    before = _before_source(cue)
+    if before:
+        out["sent_before"] = [before]
     if cue.pos_ == "NOUN":
         for child in children:
             if child.dep_ in {"acl", "ccomp", "relcl"} and child.i > cue.i:
@@ -263,6 +383,17 @@ def content_candidates(cue: Token) -> dict[str, Pieces]:
             trimmed[name + "~t"] = cut
     out.update(trimmed)
     return {k: [p for p in v if p] for k, v in out.items() if any(v)}
+
+
+def _before_source(cue: Token) -> list[Token]:
+    """The sentence up to the cue's subject ("Sanders will stay in the race, his aide
+    told reporters"), when the parse did not make it the cue's clausal complement."""
+    subjects = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    left = min([cue.i] + [c.left_edge.i for c in subjects])
+    before = list(cue.doc[sentence_bounds(cue)[0] : left])
+    while before and (before[-1].is_punct or before[-1].is_space or before[-1].dep_ == "cc"):
+        before.pop()
+    return before if len(before) >= 2 else []
 
 
 #: Trailing dependents that PolNeAR leaves out of a content: adverbial clauses
@@ -346,28 +477,47 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class AttributionModel:
-    """The cue and content models, the cue threshold, and how they were trained."""
+    """The cue and content models, their thresholds, and how they were trained.
+
+    ``threshold`` is the least cue probability of an attribution; ``min_content`` the
+    least probability of its chosen content. A cue the model is unsure of is kept when
+    its content fits well, and a sure cue is dropped when no candidate fits (tuned
+    together on a held-out slice of the train split: each alone trades precision for
+    recall, the pair gains on both).
+    """
 
     cue: LinearModel
     content: LinearModel
     threshold: float
     about: Mapping[str, Any]
+    min_content: float = 0.0
+    accept: LinearModel | None = None
+    accept_threshold: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "about": dict(self.about),
             "threshold": self.threshold,
+            "min_content": self.min_content,
             "cue": self.cue.to_dict(),
             "content": self.content.to_dict(),
         }
+        if self.accept is not None:
+            out["accept"] = self.accept.to_dict()
+            out["accept_threshold"] = self.accept_threshold
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AttributionModel:
+        accept = data.get("accept")
         return cls(
             LinearModel.from_dict(data["cue"]),
             LinearModel.from_dict(data["content"]),
             float(data["threshold"]),
             dict(data.get("about", {})),
+            float(data.get("min_content", 0.0)),
+            LinearModel.from_dict(accept) if accept is not None else None,
+            float(data.get("accept_threshold", 0.5)),
         )
 
     def save(self, path: str | Path) -> None:
@@ -427,6 +577,81 @@ def choose_content(model: AttributionModel, cue: Token) -> tuple[str, Pieces, fl
     return name, candidates[name], probability
 
 
+def _logit(probability: float) -> float:
+    clipped = min(max(probability, 1e-6), 1.0 - 1e-6)
+    return math.log(clipped / (1.0 - clipped))
+
+
+def accept_features(
+    cue: Token, rule: str, pieces: Pieces, cue_probability: float, content_probability: float
+) -> dict[str, float]:
+    """Features of a whole attribution (cue and chosen content) for the accept model.
+
+    The cue and content models are each trained on their own question (is this token a
+    cue? which candidate is the content?); whether the pair as a whole is an attribution
+    depends on both at once: a doubtful cue with a clean clausal complement is usually
+    one, a sure cue whose best candidate is "the rest of the sentence" often is not.
+    """
+    base, _, trimmed = rule.partition("~")
+    size = sum(len(piece) for piece in pieces)
+    lemma = cue.lemma_.lower()
+    doc = cue.doc
+    first = pieces[0][0]
+    end = pieces[-1][-1].i
+    subject = subject_kind(cue)
+    return {
+        "cue_logit": _logit(cue_probability),
+        "content_logit": _logit(content_probability),
+        f"cue_b={int(cue_probability * 10)}": 1.0,
+        f"content_b={int(content_probability * 10)}": 1.0,
+        "rule=" + base: 1.0,
+        f"rule|trim={base}|{bool(trimmed)}": 1.0,
+        "lem=" + lemma: 1.0,
+        f"lem|rule={lemma}|{base}": 1.0,
+        f"lem|dep={lemma}|{cue.dep_}": 1.0,
+        "dep=" + cue.dep_: 1.0,
+        "pos=" + cue.pos_: 1.0,
+        f"len={min(size // 3, 10)}": 1.0,
+        "subj=" + subject.split(":")[0]: 1.0,
+        "subjfull=" + subject: 1.0,
+        "first=" + first.lower_: 1.0,
+        "next=" + (doc[end + 1].lower_ if end + 1 < len(doc) else "</s>"): 1.0,
+        f"pieces={len(pieces)}": 1.0,
+        f"before={first.i < cue.i}": 1.0,
+    }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A cue token above the cue threshold, with its chosen content and probabilities."""
+
+    token: Token
+    rule: str
+    pieces: Pieces
+    cue_probability: float
+    content_probability: float
+
+
+def candidates(
+    model: AttributionModel, tokens: Iterable[Token], *, threshold: float | None = None
+) -> Iterable[Candidate]:
+    """Each token whose cue probability reaches the threshold, with its best content."""
+    cut = model.threshold if threshold is None else threshold
+    for token in tokens:
+        if token.pos_ not in CUE_POS or token.is_space:
+            continue
+        probability = model.cue.probability(cue_features(token))
+        if probability < cut:
+            continue
+        chosen = choose_content(model, token)
+        if chosen is None:
+            continue
+        rule, pieces, content_probability = chosen
+        if content_probability < model.min_content:
+            continue
+        yield Candidate(token, rule, pieces, probability, content_probability)
+
+
 def find_reported(
     model: AttributionModel, tokens: Sequence[Token], *, threshold: float | None = None
 ) -> list[Reported]:
@@ -438,30 +663,33 @@ def find_reported(
         threshold: minimum cue probability; the model's own by default.
 
     Returns:
-        One :class:`Reported` per cue above the threshold that has a content candidate,
-        best score first. Overlaps are not settled here.
+        One :class:`Reported` per cue above the threshold whose best content candidate
+        has at least the model's ``min_content`` probability and, when the model has
+        an accept model, whose attribution it accepts; best score first (the accept
+        probability, else cue times content probability). Overlaps are not settled.
     """
-    cut = model.threshold if threshold is None else threshold
     out: list[Reported] = []
-    for token in tokens:
-        if token.pos_ not in CUE_POS or token.is_space:
-            continue
-        probability = model.cue.probability(cue_features(token))
-        if probability < cut:
-            continue
-        chosen = choose_content(model, token)
-        if chosen is None:
-            continue
-        rule, pieces, content_probability = chosen
+    for found in candidates(model, tokens, threshold=threshold):
+        score = found.cue_probability * found.content_probability
+        if model.accept is not None:
+            score = model.accept.probability(
+                accept_features(
+                    found.token,
+                    found.rule,
+                    found.pieces,
+                    found.cue_probability,
+                    found.content_probability,
+                )
+            )
+            if score < model.accept_threshold:
+                continue
         ranges = tuple(
             (min(t.i for t in piece), max(t.i for t in piece))
-            for piece in pieces
+            for piece in found.pieces
             if any(not t.is_space for t in piece)
         )
         if ranges:
-            out.append(
-                Reported(token.i, ranges, rule, probability, probability * content_probability)
-            )
+            out.append(Reported(found.token.i, ranges, found.rule, found.cue_probability, score))
     out.sort(key=lambda r: -r.score)
     return out
 
@@ -552,8 +780,11 @@ __all__ = [
     "CUE_POS",
     "MODEL_FILE",
     "AttributionModel",
+    "Candidate",
     "LinearModel",
     "Reported",
+    "accept_features",
+    "candidates",
     "choose_content",
     "content_candidates",
     "content_features",
