@@ -41,13 +41,16 @@ import gzip
 import json
 import logging
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsprism.docview import DocView, doc_view
 from newsprism.errors import ModelMissingError
 
 if TYPE_CHECKING:
@@ -95,82 +98,91 @@ _ADJUNCT_PREPS = frozenset(
 _OBJECT_RIGHT_DEPS = frozenset({"dobj", "prep", "oprd", "xcomp", "ccomp", "dative", "acomp"})
 
 Pieces = list[list["Token"]]
+IndexPieces = list[list[int]]
+"""Pieces as token indices into their doc (what the feature functions work on)."""
 
 
 # --------------------------------------------------------------------------------------
 # Features
+#
+# The features read token attributes through a :class:`~newsprism.docview.DocView` of
+# the doc (plain lists by token index): a cue candidate's features, and each content
+# candidate's, look at the same tokens again and again, and spaCy makes a new ``Token``
+# object on every ``doc[i]``, ``.head`` and ``.children``. The public functions take
+# and give ``Token`` objects as before; the ``_``-functions work on indices.
 
 
 def subject_kind(token: Token) -> str:
     """What performs the cue: an entity label, a pronoun, a noun, or nothing."""
-    for child in token.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
-            if child.ent_type_:
-                return "ent:" + child.ent_type_
-            if child.pos_ == "PRON":
-                return "pron:" + child.lower_
-            return "noun:" + child.lemma_.lower()
+    return _subject_kind(doc_view(token.doc), token.i)
+
+
+def _subject_kind(view: DocView, i: int) -> str:
+    for child in view.children[i]:
+        if view.dep[child] in {"nsubj", "nsubjpass"}:
+            if view.ent[child]:
+                return "ent:" + view.ent[child]
+            if view.pos[child] == "PRON":
+                return "pron:" + view.lower[child]
+            return "noun:" + view.lemma[child]
     return "none"
 
 
 def cue_features(token: Token) -> dict[str, float]:
     """Binary features of a token as a possible cue head (names map to weights)."""
-    lemma = token.lemma_.lower()
-    doc = token.doc
-    subject = subject_kind(token)
-    prev_word = doc[token.i - 1].lower_ if token.i > 0 else "<s>"
-    next_word = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"
+    return _cue_features(doc_view(token.doc), token.i)
+
+
+def _cue_features(view: DocView, i: int) -> dict[str, float]:
+    lemma, pos, dep, tag = view.lemma[i], view.pos[i], view.dep[i], view.tag[i]
+    head = view.head[i]
+    head_lemma = view.lemma[head]
+    subject = _subject_kind(view, i)
+    prev_word = view.lower[i - 1] if i > 0 else "<s>"
+    next_word = view.lower[i + 1] if i + 1 < view.n else "</s>"
     features = {
         "lem=" + lemma: 1.0,
-        "pos=" + token.pos_: 1.0,
-        "dep=" + token.dep_: 1.0,
-        "tag=" + token.tag_: 1.0,
-        f"lem|pos={lemma}|{token.pos_}": 1.0,
-        f"lem|dep={lemma}|{token.dep_}": 1.0,
+        "pos=" + pos: 1.0,
+        "dep=" + dep: 1.0,
+        "tag=" + tag: 1.0,
+        f"lem|pos={lemma}|{pos}": 1.0,
+        f"lem|dep={lemma}|{dep}": 1.0,
         "subj=" + subject: 1.0,
         f"lem|subj={lemma}|{subject.split(':')[0]}": 1.0,
-        "head=" + token.head.lemma_.lower(): 1.0,
-        "headdep=" + token.head.dep_: 1.0,
+        "head=" + head_lemma: 1.0,
+        "headdep=" + view.dep[head]: 1.0,
         "prev=" + prev_word: 1.0,
         "next=" + next_word: 1.0,
         f"lem|next={lemma}|{next_word}": 1.0,
     }
-    if token.ent_type_:
-        features["ent=" + token.ent_type_] = 1.0
-    for child in token.children:
-        features["child=" + child.dep_] = 1.0
-        features[f"lem|child={lemma}|{child.dep_}"] = 1.0
-        if child.dep_ == "prep":
-            features[f"lem|prep={lemma}|{child.lower_}"] = 1.0
-        elif child.dep_ in {"dobj", "nsubj", "nsubjpass", "attr", "poss"}:
-            features[f"lem|{child.dep_}={lemma}|{child.lemma_.lower()}"] = 1.0
-        elif child.dep_ == "ccomp":
-            marker = next((g.lower_ for g in child.children if g.dep_ == "mark"), "-")
+    if view.ent[i]:
+        features["ent=" + view.ent[i]] = 1.0
+    for child in view.children[i]:
+        child_dep = view.dep[child]
+        features["child=" + child_dep] = 1.0
+        features[f"lem|child={lemma}|{child_dep}"] = 1.0
+        if child_dep == "prep":
+            features[f"lem|prep={lemma}|{view.lower[child]}"] = 1.0
+        elif child_dep in {"dobj", "nsubj", "nsubjpass", "attr", "poss"}:
+            features[f"lem|{child_dep}={lemma}|{view.lemma[child]}"] = 1.0
+        elif child_dep == "ccomp":
+            marker = next(
+                (view.lower[g] for g in view.children[child] if view.dep[g] == "mark"), "-"
+            )
             features[f"lem|ccomp_mark={lemma}|{marker}"] = 1.0
-    if token.pos_ in {"ADP", "PUNCT"} or token.dep_ in {"prep", "pobj", "dobj"}:
-        features[f"lem|head={lemma}|{token.head.lemma_.lower()}"] = 1.0
-    features.update(_cue_context(token, lemma, subject, prev_word))
+    if pos in {"ADP", "PUNCT"} or dep in {"prep", "pobj", "dobj"}:
+        features[f"lem|head={lemma}|{head_lemma}"] = 1.0
+    features.update(_cue_context(view, i, lemma, subject, prev_word))
     return features
-
-
-_SENTENCES: list[Any] = [None, []]  # [the last doc seen, its tokens' sentence bounds]
 
 
 def sentence_bounds(token: Token) -> tuple[int, int]:
     """``(start, end)`` token indices of the token's sentence.
 
     ``Token.sent`` walks the parse on every call, and the features ask for it for every
-    token and every candidate; the bounds of the doc last asked about are kept instead
-    (docs are handled one at a time, in training and at extraction).
+    token and every candidate; the doc view keeps every token's bounds instead.
     """
-    doc = token.doc
-    if _SENTENCES[0] is not doc:
-        bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
-        for sentence in doc.sents:
-            for i in range(sentence.start, sentence.end):
-                bounds[i] = (sentence.start, sentence.end)
-        _SENTENCES[0], _SENTENCES[1] = doc, bounds
-    return _SENTENCES[1][token.i]
+    return doc_view(token.doc).sent[token.i]
 
 
 #: Dependents whose combination tells a cue frame ("said that ...", "is expected to").
@@ -180,31 +192,34 @@ _FRAME_DEPS = frozenset(
 )
 
 
-def _cue_context(token: Token, lemma: str, subject: str, prev_word: str) -> dict[str, float]:
+def _cue_context(
+    view: DocView, i: int, lemma: str, subject: str, prev_word: str
+) -> dict[str, float]:
     """Conjunctions of the lemma with its frame, tag, subject and left word.
 
     A lemma alone is ambiguous ("called" a meeting / called it a disaster); the set of
     its dependents, its full subject kind and its auxiliaries ("is expected") separate
     the senses better than each feature alone.
     """
-    frame = sorted({c.dep_ for c in token.children if c.dep_ in _FRAME_DEPS})
-    start, end = sentence_bounds(token)
-    position = (token.i - start) / max(1, end - start)
+    children = view.children[i]
+    frame = sorted({view.dep[c] for c in children if view.dep[c] in _FRAME_DEPS})
+    start, end = view.sent[i]
+    position = (i - start) / max(1, end - start)
+    head = view.head[i]
     features = {
         f"lem|frame={lemma}|{'+'.join(frame)}": 1.0,
-        f"lem|tag={lemma}|{token.tag_}": 1.0,
-        f"dep|headdep={token.dep_}|{token.head.dep_}": 1.0,
-        f"lem|headlem={lemma}|{token.head.lemma_.lower()}": 1.0,
+        f"lem|tag={lemma}|{view.tag[i]}": 1.0,
+        f"dep|headdep={view.dep[i]}|{view.dep[head]}": 1.0,
+        f"lem|headlem={lemma}|{view.lemma[head]}": 1.0,
         f"lem|subjfull={lemma}|{subject}": 1.0,
         f"lem|prev={lemma}|{prev_word}": 1.0,
-        f"pos|sentpos={token.pos_}|{int(position * 4)}": 1.0,
+        f"pos|sentpos={view.pos[i]}|{int(position * 4)}": 1.0,
     }
-    doc = token.doc
-    if token.i + 1 == end or (token.i + 2 == end and doc[token.i + 1].is_punct):
+    if i + 1 == end or (i + 2 == end and view.is_punct[i + 1]):
         features["sentfinal"] = 1.0
-    for child in token.children:
-        if child.dep_ in {"aux", "auxpass", "neg"}:
-            features[f"lem|aux={lemma}|{child.lemma_.lower()}"] = 1.0
+    for child in children:
+        if view.dep[child] in {"aux", "auxpass", "neg"}:
+            features[f"lem|aux={lemma}|{view.lemma[child]}"] = 1.0
     return features
 
 
@@ -212,34 +227,45 @@ def content_features(
     cue: Token, name: str, pieces: Pieces, names: Iterable[str]
 ) -> dict[str, float]:
     """Features of one content candidate of a cue (``name`` says which rule made it)."""
-    lemma = cue.lemma_.lower()
+    indices = [[t.i for t in piece] for piece in pieces]
+    return content_features_at(doc_view(cue.doc), cue.i, name, indices, names)
+
+
+def content_features_at(
+    view: DocView, cue: int, name: str, pieces: IndexPieces, names: Iterable[str]
+) -> dict[str, float]:
+    """:func:`content_features` of the token at index ``cue``, pieces as token indices."""
+    lemma = view.lemma[cue]
     first = pieces[0][0]
     size = sum(len(piece) for piece in pieces)
     features = {
         "n=" + name: 1.0,
         f"n|lem={name}|{lemma}": 1.0,
-        f"n|dep={name}|{cue.dep_}": 1.0,
-        f"n|pos={name}|{cue.pos_}": 1.0,
-        f"n|first={name}|{first.lower_}": 1.0,
-        f"n|firstpos={name}|{first.pos_}": 1.0,
+        f"n|dep={name}|{view.dep[cue]}": 1.0,
+        f"n|pos={name}|{view.pos[cue]}": 1.0,
+        f"n|first={name}|{view.lower[first]}": 1.0,
+        f"n|firstpos={name}|{view.pos[first]}": 1.0,
         f"n|len={name}|{min(size // 5, 8)}": 1.0,
-        f"n|before={name}|{first.i < cue.i}": 1.0,
+        f"n|before={name}|{first < cue}": 1.0,
         f"n|pieces={name}|{len(pieces)}": 1.0,
     }
     for other in names:
         if other != name:
             features[f"n|has={name}|{other}"] = 1.0
-    for child in cue.children:
-        features[f"n|child={name}|{child.dep_}"] = 1.0
-    features.update(_boundary_features(cue, name, pieces))
+    for child in view.children[cue]:
+        features[f"n|child={name}|{view.dep[child]}"] = 1.0
+    features.update(_boundary_features(view, cue, name, pieces))
     return features
 
 
 #: Dependents inside a candidate that often mark where PolNeAR's content stops.
 _INNER_DEPS = frozenset({"relcl", "advcl", "appos", "conj", "ccomp", "xcomp"})
+_QUOTE_MARKS = frozenset({'"', "“", "”", "''"})
 
 
-def _boundary_features(cue: Token, name: str, pieces: Pieces) -> dict[str, float]:
+def _boundary_features(
+    view: DocView, cue: int, name: str, pieces: IndexPieces
+) -> dict[str, float]:
     """The edges and inner shape of a candidate: its last word, the words around it,
     commas and clauses inside it, whether it ends the sentence.
 
@@ -247,39 +273,35 @@ def _boundary_features(cue: Token, name: str, pieces: Pieces) -> dict[str, float
     ", even as he has taken shots at ..."); what tells them apart is what the longer one
     takes in and where each one stops.
     """
-    doc = cue.doc
+    is_punct, text, dep, head = view.is_punct, view.text, view.dep, view.head
     inside = [t for piece in pieces for t in piece]
-    ids = {t.i for t in inside}
-    words = [t for t in pieces[-1] if not t.is_punct] or pieces[-1]
+    ids = set(inside)
+    words = [t for t in pieces[-1] if not is_punct[t]] or pieces[-1]
     last = words[-1]
-    end = pieces[-1][-1].i
-    following = doc[end + 1].lower_ if end + 1 < len(doc) else "</s>"
-    start = pieces[0][0].i
-    preceding = doc[start - 1].lower_ if start > 0 else "<s>"
+    end = pieces[-1][-1]
+    following = view.lower[end + 1] if end + 1 < view.n else "</s>"
+    start = pieces[0][0]
+    preceding = view.lower[start - 1] if start > 0 else "<s>"
     size = len(inside)
-    sentence_end = sentence_bounds(cue)[1]
-    ends_sentence = end + 1 >= sentence_end or (
-        end + 2 >= sentence_end and doc[end + 1].is_punct
-    )
-    low = min(t.i for t in inside)
-    several_sentences = max(t.i for t in inside) >= sentence_bounds(doc[low])[1]
+    sentence_end = view.sent[cue][1]
+    ends_sentence = end + 1 >= sentence_end or (end + 2 >= sentence_end and is_punct[end + 1])
+    low = min(inside)
+    several_sentences = max(inside) >= view.sent[low][1]
     features = {
-        f"n|last={name}|{last.lower_}": 1.0,
-        f"n|lastpos={name}|{last.pos_}": 1.0,
+        f"n|last={name}|{view.lower[last]}": 1.0,
+        f"n|lastpos={name}|{view.pos[last]}": 1.0,
         f"n|next={name}|{following}": 1.0,
         f"n|prev={name}|{preceding}": 1.0,
-        f"n|lemdep={name}|{cue.lemma_.lower()}|{cue.dep_}": 1.0,
-        f"n|commas={name}|{min(sum(t.text == ',' for t in inside), 3)}": 1.0,
+        f"n|lemdep={name}|{view.lemma[cue]}|{dep[cue]}": 1.0,
+        f"n|commas={name}|{min(sum(text[t] == ',' for t in inside), 3)}": 1.0,
         f"n|sents={name}|{several_sentences}": 1.0,
         f"n|sentend={name}|{ends_sentence}": 1.0,
         f"n|lenb={name}|{min(size // 3, 12)}": 1.0,
     }
-    for token in inside:
-        if token.dep_ in _INNER_DEPS and (
-            token.head.i == cue.i or (token.i > cue.i and token.head.i in ids)
-        ):
-            features[f"n|inside={name}|{token.dep_}"] = 1.0
-    if any(t.text in {'"', "“", "”", "''"} for t in inside):
+    for t in inside:
+        if dep[t] in _INNER_DEPS and (head[t] == cue or (t > cue and head[t] in ids)):
+            features[f"n|inside={name}|{dep[t]}"] = 1.0
+    if any(text[t] in _QUOTE_MARKS for t in inside):
         features[f"n|quote={name}"] = 1.0
     return features
 
@@ -288,30 +310,31 @@ def _boundary_features(cue: Token, name: str, pieces: Pieces) -> dict[str, float
 # Content candidates
 
 
-def _right_of_object(cue: Token) -> list[Token]:
+def _right_of_object(view: DocView, cue: int) -> list[int]:
     """The object and the dependents continuing it, up to an adjunct or a clause break."""
-    taken: list[Token] = []
-    for child in cue.rights:
-        if child.dep_ in _OBJECT_RIGHT_DEPS:
-            if child.dep_ == "prep" and child.lower_ in _ADJUNCT_PREPS and taken:
+    taken: list[int] = []
+    for child in view.rights(cue):
+        child_dep = view.dep[child]
+        if child_dep in _OBJECT_RIGHT_DEPS:
+            if child_dep == "prep" and view.lower[child] in _ADJUNCT_PREPS and taken:
                 break
             taken.append(child)
-        elif taken and child.dep_ in {"punct", "cc", "conj", "advcl", "npadvmod", "advmod"}:
+        elif taken and child_dep in {"punct", "cc", "conj", "advcl", "npadvmod", "advmod"}:
             break
-    return [t for child in taken for t in child.subtree]
+    return [t for child in taken for t in view.subtree(child)]
 
 
-def _according_to(cue: Token) -> Pieces:
+def _according_to(view: DocView, cue: int) -> IndexPieces:
     """The sentence around "according to X" (before and after the phrase)."""
-    doc, sentence = cue.doc, cue.sent
-    phrase = list(cue.subtree) if cue.head.i != cue.i else [cue]
-    lo = min(t.i for t in phrase)
-    hi = max(t.i for t in phrase)
+    start, end = view.sent[cue]
+    phrase = view.subtree(cue) if view.head[cue] != cue else [cue]
+    lo = min(phrase)
+    hi = max(phrase)
     pieces = []
-    if lo > sentence.start:
-        pieces.append(list(doc[sentence.start : lo]))
-    if hi + 1 < sentence.end:
-        pieces.append(list(doc[hi + 1 : sentence.end]))
+    if lo > start:
+        pieces.append(list(range(start, lo)))
+    if hi + 1 < end:
+        pieces.append(list(range(hi + 1, end)))
     return pieces
 
 
@@ -321,77 +344,89 @@ def content_candidates(cue: Token) -> dict[str, Pieces]:
     Each candidate is a list of token pieces (one piece, except "according to" in the
     middle of a sentence). Candidates overlap; :func:`choose_content` picks one.
     """
-    doc = cue.doc
-    out: dict[str, Pieces] = {}
-    if cue.lower_ == "according":
-        out["according"] = _according_to(cue)
+    view = doc_view(cue.doc)
+    return {
+        name: view.as_tokens(pieces)
+        for name, pieces in content_candidates_at(view, cue.i).items()
+    }
+
+
+def content_candidates_at(view: DocView, cue: int) -> dict[str, IndexPieces]:
+    """:func:`content_candidates` of the token at index ``cue``, as token indices."""
+    out: dict[str, IndexPieces] = {}
+    if view.lower[cue] == "according":
+        out["according"] = _according_to(view, cue)
         return {k: [p for p in v if p] for k, v in out.items() if any(v)}
-    children = list(cue.children)
-    clauses = [c for c in children if c.dep_ == "ccomp"]
+    dep, subtree = view.dep, view.subtree
+    children = view.children[cue]
+    clauses = [c for c in children if dep[c] == "ccomp"]
     if clauses:
-        out["ccomp"] = [list(c.subtree) for c in clauses]
-        right = [c for c in clauses if c.i > cue.i]
+        out["ccomp"] = [list(subtree(c)) for c in clauses]
+        right = [c for c in clauses if c > cue]
         if right:
-            out["ccomp_right"] = [list(right[0].subtree)]
-    infinitives = [c for c in children if c.dep_ == "xcomp"]
+            out["ccomp_right"] = [list(subtree(right[0]))]
+    infinitives = [c for c in children if dep[c] == "xcomp"]
     if infinitives:
-        out["xcomp"] = [list(infinitives[0].subtree)]
-    objects = [c for c in children if c.dep_ == "dobj"]
+        out["xcomp"] = [list(subtree(infinitives[0]))]
+    objects = [c for c in children if dep[c] == "dobj"]
     if objects:
-        out["dobj"] = [list(objects[0].subtree)]
-        continued = _right_of_object(cue)
+        out["dobj"] = [list(subtree(objects[0]))]
+        continued = _right_of_object(view, cue)
         if continued:
             out["dobj_right"] = [continued]
-    preps = [c for c in children if c.dep_ == "prep" and c.i > cue.i]
+    preps = [c for c in children if dep[c] == "prep" and c > cue]
     for number, prep in enumerate(preps[:3], 1):
-        objects_of = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
+        objects_of = [g for g in view.children[prep] if dep[g] in {"pobj", "pcomp"}]
         if objects_of:
             out["prep_obj" if number == 1 else f"prep_obj{number}"] = [
-                list(objects_of[0].subtree)
+                list(subtree(objects_of[0]))
             ]
     for child in children:
-        if child.dep_ in {"advcl", "attr", "acomp", "oprd"} and child.i > cue.i:
-            out["right_" + child.dep_] = [list(child.subtree)]
-    passive = [c for c in children if c.dep_ == "nsubjpass"]
+        if dep[child] in {"advcl", "attr", "acomp", "oprd"} and child > cue:
+            out["right_" + dep[child]] = [list(subtree(child))]
+    passive = [c for c in children if dep[c] == "nsubjpass"]
     if passive:
-        out["nsubjpass"] = [list(passive[0].subtree)] + (
-            [list(infinitives[0].subtree)] if infinitives else []
+        out["nsubjpass"] = [list(subtree(passive[0]))] + (
+            [list(subtree(infinitives[0]))] if infinitives else []
         )
-    right = [c for c in cue.rights if c.dep_ not in _ADJUNCT_DEPS]
+    right = [c for c in view.rights(cue) if dep[c] not in _ADJUNCT_DEPS]
     if right:
-        out["right_all"] = [[t for c in right for t in c.subtree]]
-    if cue.dep_ in {"parataxis", "ccomp", "advcl"} and cue.head.i != cue.i:
-        drop = {t.i for t in cue.subtree}
-        rest = [t for t in cue.head.subtree if t.i not in drop]
+        out["right_all"] = [[t for c in right for t in subtree(c)]]
+    head = view.head[cue]
+    if dep[cue] in {"parataxis", "ccomp", "advcl"} and head != cue:
+        drop = set(subtree(cue))
+        rest = [t for t in subtree(head) if t not in drop]
         if rest:
             out["head_clause"] = [rest]
-    after = list(doc[cue.i + 1 : sentence_bounds(cue)[1]])
+    after = list(range(cue + 1, view.sent[cue][1]))
     if after:
         out["sent_after"] = [after]
-    before = _before_source(cue)
+    before = _before_source(view, cue)
     if before:
         out["sent_before"] = [before]
-    if cue.pos_ == "NOUN":
+    if view.pos[cue] == "NOUN":
         for child in children:
-            if child.dep_ in {"acl", "ccomp", "relcl"} and child.i > cue.i:
-                out["noun_clause"] = [list(child.subtree)]
+            if dep[child] in {"acl", "ccomp", "relcl"} and child > cue:
+                out["noun_clause"] = [list(subtree(child))]
                 break
-    trimmed: dict[str, Pieces] = {}
+    trimmed: dict[str, IndexPieces] = {}
     for name, pieces in out.items():
-        cut = [_trim_adjuncts(_first_line(piece, cue)) for piece in pieces]
+        cut = [_trim_adjuncts(view, _first_line(view, piece, cue)) for piece in pieces]
         if cut != pieces and all(cut):
             trimmed[name + "~t"] = cut
     out.update(trimmed)
     return {k: [p for p in v if p] for k, v in out.items() if any(v)}
 
 
-def _before_source(cue: Token) -> list[Token]:
+def _before_source(view: DocView, cue: int) -> list[int]:
     """The sentence up to the cue's subject ("Sanders will stay in the race, his aide
     told reporters"), when the parse did not make it the cue's clausal complement."""
-    subjects = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    left = min([cue.i] + [c.left_edge.i for c in subjects])
-    before = list(cue.doc[sentence_bounds(cue)[0] : left])
-    while before and (before[-1].is_punct or before[-1].is_space or before[-1].dep_ == "cc"):
+    subjects = [c for c in view.children[cue] if view.dep[c] in {"nsubj", "nsubjpass"}]
+    left = min([cue] + [view.edges(c)[0] for c in subjects])
+    before = list(range(view.sent[cue][0], left))
+    while before and (
+        view.is_punct[before[-1]] or view.is_space[before[-1]] or view.dep[before[-1]] == "cc"
+    ):
         before.pop()
     return before if len(before) >= 2 else []
 
@@ -402,55 +437,56 @@ def _before_source(cue: Token) -> list[Token]:
 _TRAILING_DEPS = frozenset({"advcl", "npadvmod", "prep", "relcl", "acl", "appos", "conj", "cc"})
 
 
-def _first_line(piece: list[Token], cue: Token) -> list[Token]:
+def _first_line(view: DocView, piece: list[int], cue: int) -> list[int]:
     """The part of a piece on the cue's line (a headline runs into the body on a newline)."""
-    lines: list[list[Token]] = [[]]
-    for token in piece:
-        if "\n" in token.text or (token.i > 0 and "\n" in token.doc[token.i - 1].whitespace_):
+    text, ws = view.text, view.ws
+    lines: list[list[int]] = [[]]
+    for t in piece:
+        if "\n" in text[t] or (t > 0 and "\n" in ws[t - 1]):
             lines.append([])
-        if "\n" not in token.text:
-            lines[-1].append(token)
+        if "\n" not in text[t]:
+            lines[-1].append(t)
     lines = [line for line in lines if line]
     if len(lines) <= 1:
         return piece
-    return min(lines, key=lambda line: min(abs(t.i - cue.i) for t in line))
+    return min(lines, key=lambda line: min(abs(t - cue) for t in line))
 
 
-def _trim_adjuncts(piece: list[Token]) -> list[Token]:
+def _trim_adjuncts(view: DocView, piece: list[int]) -> list[int]:
     """Drop trailing adjunct subtrees (set off by a comma, or time/place phrases).
 
     Repeatedly: the widest subtree that ends the piece (punctuation aside), starts after
     its first token, and is an adverbial clause, a time or place phrase, or any
     trailing dependent set off by a comma, is cut.
     """
+    is_punct, dep = view.is_punct, view.dep
     kept = list(piece)
     while True:
-        words = [t for t in kept if not t.is_punct]
+        words = [t for t in kept if not is_punct[t]]
         if len(words) < 2:
             return kept
-        first, last = kept[0].i, words[-1].i
+        first, last = kept[0], words[-1]
         cut = None
-        for token in words[1:]:
-            if token.dep_ not in _TRAILING_DEPS or token.right_edge.i < last:
+        for t in words[1:]:
+            if dep[t] not in _TRAILING_DEPS:
                 continue
-            start = token.left_edge.i
+            left_edge, right_edge = view.edges(t)
+            if right_edge < last:
+                continue
+            start = left_edge
             if start <= first:
                 continue
-            before = token.doc[start - 1]
-            comma = before.text in {",", "—", "–", "(", ";"}
-            timeish = token.dep_ == "npadvmod" or (
-                token.dep_ == "prep" and token.lower_ in _ADJUNCT_PREPS
-            )
-            if comma or timeish or token.dep_ == "advcl":
+            comma = view.text[start - 1] in {",", "—", "–", "(", ";"}
+            timeish = dep[t] == "npadvmod" or (dep[t] == "prep" and view.lower[t] in _ADJUNCT_PREPS)
+            if comma or timeish or dep[t] == "advcl":
                 start -= 1 if comma else 0
                 cut = start if cut is None else min(cut, start)
         if cut is None or cut <= first:
             return kept
-        shorter = [t for t in kept if t.i < cut]
-        if not any(not t.is_punct for t in shorter):
+        shorter = [t for t in kept if t < cut]
+        if not any(not is_punct[t] for t in shorter):
             return kept
         kept = shorter
-
 
 # --------------------------------------------------------------------------------------
 # The model
@@ -464,7 +500,9 @@ class LinearModel:
     bias: float
 
     def probability(self, features: Mapping[str, float]) -> float:
-        score = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        # the same terms in the same order as a generator over ``items()``, iterated in C
+        terms = map(operator.mul, map(self.weights.get, features, repeat(0.0)), features.values())
+        score = self.bias + sum(terms)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
     def to_dict(self) -> dict[str, Any]:
@@ -565,12 +603,23 @@ class Reported:
 
 def choose_content(model: AttributionModel, cue: Token) -> tuple[str, Pieces, float] | None:
     """The best-scoring content candidate of a cue: ``(rule, pieces, probability)``."""
-    candidates = content_candidates(cue)
+    view = doc_view(cue.doc)
+    chosen = _choose_content(model, view, cue.i)
+    if chosen is None:
+        return None
+    name, pieces, probability = chosen
+    return name, view.as_tokens(pieces), probability
+
+
+def _choose_content(
+    model: AttributionModel, view: DocView, cue: int
+) -> tuple[str, IndexPieces, float] | None:
+    candidates = content_candidates_at(view, cue)
     if not candidates:
         return None
     names = list(candidates)
     scored = [
-        (model.content.probability(content_features(cue, n, candidates[n], names)), n)
+        (model.content.probability(content_features_at(view, cue, n, candidates[n], names)), n)
         for n in names
     ]
     probability, name = max(scored, key=lambda pair: (pair[0], -names.index(pair[1])))
@@ -638,18 +687,19 @@ def candidates(
     """Each token whose cue probability reaches the threshold, with its best content."""
     cut = model.threshold if threshold is None else threshold
     for token in tokens:
-        if token.pos_ not in CUE_POS or token.is_space:
+        view, i = doc_view(token.doc), token.i
+        if view.pos[i] not in CUE_POS or view.is_space[i]:
             continue
-        probability = model.cue.probability(cue_features(token))
+        probability = model.cue.probability(_cue_features(view, i))
         if probability < cut:
             continue
-        chosen = choose_content(model, token)
+        chosen = _choose_content(model, view, i)
         if chosen is None:
             continue
         rule, pieces, content_probability = chosen
         if content_probability < model.min_content:
             continue
-        yield Candidate(token, rule, pieces, probability, content_probability)
+        yield Candidate(token, rule, view.as_tokens(pieces), probability, content_probability)
 
 
 def find_reported(
@@ -787,7 +837,9 @@ __all__ = [
     "candidates",
     "choose_content",
     "content_candidates",
+    "content_candidates_at",
     "content_features",
+    "content_features_at",
     "cue_features",
     "find_reported",
     "fit_linear",

@@ -507,10 +507,13 @@ def person_ents(doc: Doc) -> list[SpacySpan]:
     return sorted([*kept, *recovered], key=lambda e: e.start)
 
 
-def entity_overrides(doc: Doc) -> dict[int, SpacySpan]:
-    """Token index -> entity span, ``doc.ents`` corrected by :func:`person_ents`."""
+def entity_overrides(
+    doc: Doc, persons: Sequence[SpacySpan] | None = None
+) -> dict[int, SpacySpan]:
+    """Token index -> entity span, ``doc.ents`` corrected by :func:`person_ents`
+    (``persons``: its result for this doc, when the caller has it already)."""
     out = {tok.i: ent for ent in doc.ents for tok in ent}
-    for ent in person_ents(doc):
+    for ent in person_ents(doc) if persons is None else persons:
         for tok in ent:
             out[tok.i] = ent
     return out

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from newsprism.docview import doc_view
 from newsprism.entities import (
     PersonIndex,
     RoleStatement,
@@ -322,12 +323,19 @@ class _Paragraph:
     entity_of: dict[int, SpacySpan]
     heading: bool
     persons: list[SpacySpan] = field(default_factory=list)  # PERSON ents, NER gaps filled
+    text: str = ""  # doc.text, kept: Doc.text re-joins every token on each call
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.doc.text
 
     def inside_quote(self, char: int) -> bool:
-        return any(q.open <= char < q.region_end for q in self.quotations)
+        return bool(self.quotations) and any(
+            q.open <= char < q.region_end for q in self.quotations
+        )
 
     def outside_text(self) -> str:
-        text, pieces, last = self.doc.text, [], 0
+        text, pieces, last = self.text, [], 0
         for q in self.quotations:
             pieces.append(text[last : q.open])
             last = q.region_end
@@ -352,10 +360,14 @@ class _Context:
     gender: dict[str, str] = field(default_factory=dict)  # full name -> "he" / "she"
 
 
-def _is_heading(doc: Doc) -> bool:
+def _is_heading(doc: Doc, text: str) -> bool:
     # a crosshead or standfirst: one short line without closing punctuation
-    text = doc.text.strip()
-    return len(list(doc.sents)) == 1 and len(text.split()) <= 14 and not _TERMINAL.search(text)
+    text = text.strip()
+    return (
+        len(doc_view(doc).sentences) == 1
+        and len(text.split()) <= 14
+        and not _TERMINAL.search(text)
+    )
 
 
 def extract_quotes(
@@ -389,7 +401,7 @@ def extract_quotes(
             runs_on = quotation.close is None
             if runs_on and not (
                 p_index + 1 < len(ctx.paragraphs)
-                and _opens_with_quote(ctx.paragraphs[p_index + 1].doc.text)
+                and _opens_with_quote(ctx.paragraphs[p_index + 1].text)
             ):
                 logger.debug("unclosed quotation dropped in %s at %d", article.id, para.offset)
                 continue
@@ -406,7 +418,7 @@ def extract_quotes(
                 attribution, inherited = last_in_paragraph[p_index - 1], True
             if attribution is None:
                 attribution = _colon_lead_in(ctx, p_index, quotation)
-            words = len(_WORDS.findall(para.doc.text[quotation.start : quotation.end]))
+            words = len(_WORDS.findall(para.text[quotation.start : quotation.end]))
             # a short quotation needs its own speech verb: one that governs it in the
             # parse, or one beside it in its sentence with a named speaker (the parser
             # sometimes detaches "... telling agencies the meeting had been "difficult."")
@@ -461,7 +473,7 @@ def _attribute_forward(quotes: list[Quote], pending: list[tuple[int, int]], ctx:
         if (
             runs_on
             and next_para is not None
-            and next_para.offset <= nxt.span.start < (next_para.offset + len(next_para.doc.text))
+            and next_para.offset <= nxt.span.start < (next_para.offset + len(next_para.text))
         ):
             quotes[index] = Quote(quote.span, quote.text, nxt.speaker, quote.direct, nxt.cue)
 
@@ -471,15 +483,17 @@ def _context(article: Article, paragraphs: Sequence[ParsedParagraph]) -> _Contex
     parsed: list[_Paragraph] = []
     for para in paragraphs:
         doc = para.doc
+        text = doc.text
         persons = person_ents(doc)
         parsed.append(
             _Paragraph(
                 para.offset,
                 doc,
-                scan_quotations(doc.text),
-                entity_overrides(doc),
-                _is_heading(doc),
+                scan_quotations(text),
+                entity_overrides(doc, persons),
+                _is_heading(doc, text),
                 persons,
+                text,
             )
         )
         for ent in persons:
@@ -515,24 +529,25 @@ def _add_surname_mentions(para: _Paragraph, people: PersonIndex) -> None:
             surnames.setdefault(words[-1], set()).add(full)
     taken = {t.i for ent in para.persons for t in ent}
     added = []
-    for token in para.doc:
+    view = doc_view(para.doc)
+    pos, words = view.pos, view.text
+    for i in range(view.n):
         if (
-            token.i in taken
-            or token.pos_ != "PROPN"
-            or not token.text[:1].isupper()
-            or len(surnames.get(token.lower_, ())) != 1
-            or token.ent_type_ not in _SURNAME_LABELS
+            i in taken
+            or pos[i] != "PROPN"
+            or not words[i][:1].isupper()
+            or len(surnames.get(view.lower[i], ())) != 1
+            or view.ent[i] not in _SURNAME_LABELS
         ):
             continue
-        ent = para.entity_of.get(token.i)
+        ent = para.entity_of.get(i)
         if ent is not None and len(ent) > 1 and ent.label_ != "PERSON":
             continue  # part of "the Clinton Foundation"
-        nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-        if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+        if i + 1 < view.n and pos[i + 1] == "PROPN" and words[i + 1][:1].isupper():
             continue  # part of a longer name NER did not tag
-        span = SpacySpan(para.doc, token.i, token.i + 1, label="PERSON")
+        span = SpacySpan(para.doc, i, i + 1, label="PERSON")
         added.append(span)
-        para.entity_of[token.i] = span
+        para.entity_of[i] = span
     if added:
         para.persons = sorted([*para.persons, *added], key=lambda e: e.start)
 
@@ -544,12 +559,12 @@ def _genders(paragraphs: Sequence[_Paragraph], people: PersonIndex) -> dict[str,
     """Full name -> "he"/"she" where the article writes "Mr."/"Ms." before the surname."""
     seen: dict[str, set[str]] = {}
     for para in paragraphs:
-        doc = para.doc
-        for token in doc[:-1]:
-            pronoun = _HONORIFIC_GENDER.get(token.lower_.rstrip("."))
-            nxt = doc[token.i + 1]
-            if pronoun and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
-                seen.setdefault(people.canonical(nxt.text), set()).add(pronoun)
+        view = doc_view(para.doc)
+        for i in range(view.n - 1):
+            pronoun = _HONORIFIC_GENDER.get(view.lower[i].rstrip("."))
+            word = view.text[i + 1]
+            if pronoun and view.pos[i + 1] == "PROPN" and word[:1].isupper():
+                seen.setdefault(people.canonical(word), set()).add(pronoun)
     return {name: next(iter(found)) for name, found in seen.items() if len(found) == 1}
 
 
@@ -577,16 +592,16 @@ def _colon_lead_in(ctx: _Context, p_index: int, quotation: Quotation) -> _Attrib
     make it ambiguous: no speaker.
     """
     para = ctx.paragraphs[p_index]
-    if p_index == 0 or _WORDS.search(para.doc.text[: quotation.open]):
+    if p_index == 0 or _WORDS.search(para.text[: quotation.open]):
         return None
     previous = ctx.paragraphs[p_index - 1]
     if previous.heading:
         return None
-    last_sentence = list(previous.doc.sents)[-1]
+    last_sentence = doc_view(previous.doc).sentences[-1]
     cues = [t for t in last_sentence if _is_cue(t, previous)]
     if not cues:
         return None
-    if previous.doc.text.rstrip().endswith(":"):
+    if previous.text.rstrip().endswith(":"):
         return _best_of(ctx, p_index - 1, cues[::-1], governed=True)
     if previous.quotations or _WORDS.search(para.outside_text()):
         return None
@@ -752,7 +767,8 @@ def _reported_speech(
             direct_cues.setdefault((quote.cue.start, quote.cue.end), []).append(quote)
     found = _partial_quote_frames(ctx, direct_cues, model)
     for p_index, para in enumerate(ctx.paragraphs):
-        tokens = [t for t in para.doc if not para.inside_quote(t.idx)]
+        view = doc_view(para.doc)
+        tokens = [t for t, idx in zip(view.tokens, view.idx) if not para.inside_quote(idx)]
         for reported in attribution.find_reported(model, tokens):
             spans = _char_spans(ctx, para, reported.pieces)
             if spans:
@@ -828,15 +844,17 @@ def _char_spans(
 ) -> tuple[tuple[int, int], ...]:
     """Article character spans of token ranges, trimmed of edge punctuation and marks."""
     text = ctx.article.text
-    doc = para.doc
+    view = doc_view(para.doc)
+    is_punct, dep = view.is_punct, view.dep
     spans = []
     for first, last in pieces:
-        while first < last and (doc[first].is_punct or doc[first].dep_ == "cc"):
+        while first < last and (is_punct[first] or dep[first] == "cc"):
             first += 1
-        while last > first and (doc[last].is_punct or doc[last].dep_ == "cc"):
+        while last > first and (is_punct[last] or dep[last] == "cc"):
             last -= 1
-        lo, hi = doc[first], doc[last]
-        start, end = _trimmed_span(text, para.offset + lo.idx, para.offset + hi.idx + len(hi.text))
+        start, end = _trimmed_span(
+            text, para.offset + view.idx[first], para.offset + view.idx[last] + len(view.text[last])
+        )
         if end > start:
             spans.append(_balanced(text, start, end))
     return tuple(spans)
@@ -878,7 +896,7 @@ def _partial_quote_frames(
     quotations and at least one word besides are scored by the content model; the best
     is taken, ranked above everything the cue model finds.
     """
-    from newsprism.attribution import content_candidates, content_features
+    from newsprism.attribution import content_candidates_at, content_features_at
 
     out: list[_Found] = []
     for (start, _end), quotes in direct_cues.items():
@@ -887,18 +905,21 @@ def _partial_quote_frames(
             continue
         p_index, cue = located
         para = ctx.paragraphs[p_index]
-        candidates = content_candidates(cue)
+        view = doc_view(para.doc)
+        candidates = content_candidates_at(view, cue.i)
         names = list(candidates)
         best: tuple[float, tuple[tuple[int, int], ...]] | None = None
         for name, pieces in candidates.items():
-            ranges = [(piece[0].i, piece[-1].i) for piece in pieces]
+            ranges = [(piece[0], piece[-1]) for piece in pieces]
             spans = _char_spans(ctx, para, ranges)
             holds = all(
                 any(s <= q.span.start and q.span.end <= e for s, e in spans) for q in quotes
             )
             if not holds or _words_outside(ctx.article.text, spans, quotes) < _MIN_FRAME_WORDS:
                 continue
-            probability = model.content.probability(content_features(cue, name, pieces, names))
+            probability = model.content.probability(
+                content_features_at(view, cue.i, name, pieces, names)
+            )
             if best is None or probability > best[0]:
                 best = (probability, spans)
         if best is not None:
@@ -912,9 +933,10 @@ def _token_at(ctx: _Context, start: int) -> tuple[int, Token] | None:
         last = para.doc[-1] if len(para.doc) else None  # not len(doc.text): it re-joins tokens
         length = last.idx + len(last.text_with_ws) if last is not None else 0
         if para.offset <= start < para.offset + length:
-            for token in para.doc:
-                if para.offset + token.idx == start:
-                    return p_index, token
+            view = doc_view(para.doc)
+            for i, idx in enumerate(view.idx):
+                if para.offset + idx == start:
+                    return p_index, view.tokens[i]
             return None
     return None
 
@@ -987,14 +1009,17 @@ def _is_cue(token: Token, para: _Paragraph, quotation: Quotation | None = None) 
     if quotation is None:
         return True
     lo, hi = sorted((token.idx, quotation.start))
-    return "\n" not in para.doc.text[lo:hi]
+    return "\n" not in para.text[lo:hi]
 
 
 def _attribute(ctx: _Context, p_index: int, quotation: Quotation) -> _Attribution | None:
     """The speech verb that governs the quotation, else one beside it in its sentence."""
     para = ctx.paragraphs[p_index]
     doc = para.doc
-    inside = [t for t in doc if quotation.start <= t.idx < quotation.end]
+    view = doc_view(doc)
+    inside = [
+        view.tokens[i] for i, idx in enumerate(view.idx) if quotation.start <= idx < quotation.end
+    ]
     if not inside:
         return None
     inside_ids = {t.i for t in inside}
@@ -1017,7 +1042,9 @@ def _attribute(ctx: _Context, p_index: int, quotation: Quotation) -> _Attributio
         return _best_of(ctx, p_index, chain, governed=True)
     # 2. a speech verb outside any quotation in the sentence(s) the quotation touches
     sentences = [
-        s for s in doc.sents if s.start_char < quotation.region_end and s.end_char > quotation.open
+        s
+        for s in view.sentences
+        if s.start_char < quotation.region_end and s.end_char > quotation.open
     ]
     cues = [t for s in sentences for t in s if _is_cue(t, para, quotation)]
     if not cues:
@@ -1182,7 +1209,7 @@ def _speaker_from_entity(ctx: _Context, para: _Paragraph, ent: SpacySpan) -> Spe
 
 
 def _speaker_from_name(ctx: _Context, para: _Paragraph, start: int, end: int) -> Speaker:
-    text = para.doc.text[start:end]
+    text = para.text[start:end]
     _honorific, bare = split_honorific(text)
     start += len(text) - len(bare)
     # NER spans sometimes take in the possessive ("Donald Trump’s campaign vowed")
