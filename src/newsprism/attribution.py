@@ -680,6 +680,12 @@ class Candidate:
     cue_probability: float
     content_probability: float
 
+    def accept_features(self) -> dict[str, float]:
+        """This candidate's row for the accept model (:func:`accept_features`)."""
+        return accept_features(
+            self.token, self.rule, self.pieces, self.cue_probability, self.content_probability
+        )
+
 
 def candidates(
     model: AttributionModel, tokens: Iterable[Token], *, threshold: float | None = None
@@ -722,15 +728,7 @@ def find_reported(
     for found in candidates(model, tokens, threshold=threshold):
         score = found.cue_probability * found.content_probability
         if model.accept is not None:
-            score = model.accept.probability(
-                accept_features(
-                    found.token,
-                    found.rule,
-                    found.pieces,
-                    found.cue_probability,
-                    found.content_probability,
-                )
-            )
+            score = model.accept.probability(found.accept_features())
             if score < model.accept_threshold:
                 continue
         ranges = tuple(

@@ -35,7 +35,6 @@ from newsprism.attribution import (
     AttributionModel,
     FeatureRows,
     Pieces,
-    accept_features,
     candidates,
     fit_linear,
     training_rows,
@@ -168,15 +167,7 @@ def accept_rows(
         ]
         for found in candidates(model, outside, threshold=floor):
             chars = span_tokens(tokens, _pieces_chars(para.offset, found.pieces))
-            rows.append(
-                accept_features(
-                    found.token,
-                    found.rule,
-                    found.pieces,
-                    found.cue_probability,
-                    found.content_probability,
-                )
-            )
+            rows.append(found.accept_features())
             labels.append(any(overlap(chars, g) >= MATCH for g in golds))
     return rows, labels
 
