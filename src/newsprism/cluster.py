@@ -163,7 +163,7 @@ class ClusterConfig:
             recently updated close first); bounds the cost of undated streams.
         merge_stories: online mode: merge open stories that an arriving article bridges
             when they are, on average, as similar as the threshold.
-        split_threshold: the cut of :meth:`OnlineClusterer.propose_recut` (``None``:
+        recut_threshold: the cut of :meth:`OnlineClusterer.propose_recut` (``None``:
             batch mode's :data:`DEFAULT_THRESHOLD`, scaled with the online threshold).
         index_tokens: online mode: each article's top tokens indexed for blocking.
         max_candidates: online mode: stories scored exactly per arrival.
@@ -187,7 +187,7 @@ class ClusterConfig:
     window_days: float = 30.0
     max_open_stories: int = 2000
     merge_stories: bool = True
-    split_threshold: float | None = None
+    recut_threshold: float | None = None
     index_tokens: int = 12
     max_candidates: int = 50
     embedder: str = "onnx"
@@ -939,7 +939,7 @@ class OnlineClusterer:
 
         The members of ``story_ids`` are pooled and compared with vectors weighted by the
         IDF of the stream so far (not the IDF each had on arrival), then cut at
-        ``threshold`` (default ``config.split_threshold``, else batch mode's calibrated
+        ``threshold`` (default ``config.recut_threshold``, else batch mode's calibrated
         :data:`DEFAULT_THRESHOLD` scaled by this clusterer's threshold over
         :data:`DEFAULT_ONLINE_THRESHOLD`) with singleton attachment, as :func:`cluster_batch`
         would. Returns the groups, largest first, each in story order (the oldest story's
@@ -960,7 +960,7 @@ class OnlineClusterer:
         np.fill_diagonal(similarities, 1.0)
         if threshold is None:
             # Batch's calibrated cut, moved with this clusterer's own when that was set.
-            threshold = self.config.split_threshold or (
+            threshold = self.config.recut_threshold or (
                 self.threshold * DEFAULT_THRESHOLD / DEFAULT_ONLINE_THRESHOLD
             )
         clustering = cut(

@@ -930,12 +930,13 @@ class Store:
     def _refine_pending(self, tally: _Tally) -> None:
         """Re-cut every story grown since the last refinement, in one transaction."""
         with self._write() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'refined_seq'").fetchone()
+            refined = int(row[0]) if row else 0
+            last = conn.execute("SELECT max(seq) FROM articles").fetchone()[0] or 0
+            if last <= refined:
+                return  # nothing clustered since: no replay needed (an ingest of duplicates)
             try:
                 clusterer = self._caught_up(conn)
-                row = conn.execute("SELECT value FROM meta WHERE key = 'refined_seq'").fetchone()
-                refined = int(row[0]) if row else 0
-                if self._replayed <= refined:
-                    return
                 self._refine(conn, clusterer, refined, tally)
                 self._mark_refined(conn)
             except BaseException:
