@@ -100,7 +100,35 @@ def test_people_and_generic_classes_are_not_characterisation_targets() -> None:
     assert characterisations(_member("north", "Gigante was mentally competent.")) == []
     assert characterisations(_member("north", "He was mentally ill.")) == []
     assert characterisations(_member("north", "Such tremors are common in the city.")) == []
+    # people in general, relations and shares of a group characterise no event either
+    assert characterisations(_member("north", "People are smart enough to decide.")) == []
+    assert characterisations(_member("north", "His wife was very proud of it.")) == []
+    assert characterisations(_member("north", "One in five patients were conscious.")) == []
     assert characterisations(_member("north", "The tremor was strong."))
+
+
+def test_conditional_or_possible_characterisations_are_left_out() -> None:
+    # found on Multi-News: "if the agreement is void", "whether a device ... would be
+    # commercially viable", "a language is only useful if ..."
+    for text in (
+        "If the agreement is void, the clause would also be unenforceable.",
+        "It will take years to know whether the device would be commercially viable.",
+        "The language is only useful if people can speak it.",
+        "The deal may be too ambitious.",
+    ):
+        assert characterisations(_member("north", text)) == [], text
+    assert characterisations(_member("north", "The agreement is void."))
+
+
+def test_a_detached_non_is_part_of_the_wording() -> None:
+    # "non toxic" and "nontoxic" are one wording, not "toxic" against "nontoxic"
+    assert (
+        _compare_checked(
+            ("north", "The company said the paints are nontoxic."),
+            ("south", "The company said the paints are non toxic."),
+        )
+        == []
+    )
 
 
 def test_attribution_verbs_of_different_stance_for_the_same_statement() -> None:

@@ -96,3 +96,62 @@ def test_an_area_is_not_a_distance() -> None:
         ("x", "The boxes lie within 300 kilometres of the site."),
         ("y", "The boxes lie within 650 kilometres of the site."),
     )
+
+
+def test_a_make_up_that_does_not_explain_the_gap_leaves_a_conflict() -> None:
+    # 144 - 64 is neither 125 nor near it: the outlets disagree on the toll
+    found = _conflicts(
+        ("x", ("At least 144 people were killed across the country on Monday, including 64 "
+              "who died at a checkpoint.")),
+        ("y", "As many as 125 people died across the country on Monday, activists said."),
+    )
+    assert [sorted(a.value for a in d.answers) for d in found] == [
+        ["As many as 125", "At least 144"]
+    ]
+
+
+def test_an_unknown_event_matches_a_known_one_when_an_outlet_counts_several_things() -> None:
+    # both outlets also count the three stabbed: only 12 arrested vs 13 in custody conflict
+    found = _conflicts(
+        ("x", ("Three people were stabbed and 12 people were arrested during a brawl between "
+              "Klan members and protesters at the park.")),
+        ("y", ("Authorities say 13 people are in custody after a brawl between Klan members and "
+              "protesters at the park that left three people stabbed.")),
+    )
+    assert [sorted(a.value for a in d.answers) for d in found] == [["12", "13"]]
+
+
+def test_distances_in_different_directions_from_one_place_are_different_points() -> None:
+    assert (
+        _conflicts(
+            ("x", "The epicentre of the tremor was 45 kilometres southwest of San Antonio."),
+            ("y", "The epicentre of the tremor was 95 kilometres south of San Antonio."),
+        )
+        == []
+    )
+    assert _conflicts(
+        ("x", "The epicentre of the tremor was 45 kilometres south of San Antonio."),
+        ("y", "The epicentre of the tremor was 95 kilometres south of San Antonio."),
+    )
+
+
+def test_small_counts_compare_only_inside_near_paraphrases() -> None:
+    same = (
+        ("x", "Eight people, including two children, were injured in the gas explosion."),
+        ("y", "Eight people, including three children, were injured in the gas explosion."),
+    )
+    found = [sorted(a.value for a in d.answers) for d in _conflicts(*same)]
+    assert ["three", "two"] in found
+    # the same small counts in sentences that are not two versions of one are not compared
+    raw = [Article(id=content_id(o, t), outlet=o, text=t) for o, t in same]
+    from newsprism.nlp import annotate
+
+    annotation = annotate(raw)
+    quantities = {a.id: extract_quantities(a, annotation.docs[a.id]) for a in annotation.articles}
+    loose = same_fact_quantity_divergences(
+        quantity_divergences(annotation.articles, quantities),
+        annotation.articles,
+        quantities,
+        lambda _a, _b: 0.9,
+    )
+    assert not [d for d in loose if d.conflict]

@@ -46,7 +46,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsprism.entities import HONORIFICS, TITLE_WORDS, entity_key, name_words
+from newsprism.entities import (
+    HONORIFICS,
+    RELATIONAL_NOUNS,
+    TITLE_WORDS,
+    entity_key,
+    name_words,
+)
 from newsprism.lexicons import adjective_entry, is_descriptive, reporting_class
 from newsprism.model import Article, Divergence, DivergenceAnswer, Entity, Sentence, Span
 
@@ -54,7 +60,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-    from newsprism.align import Alignment
+    from newsprism.align import Alignment, Candidate
     from newsprism.nlp import ParsedParagraph
 
 logger = logging.getLogger(__name__)
@@ -76,6 +82,14 @@ PRONOUNS = frozenset({"it", "they", "this", "that", "these", "those"})
 #: ("such tremors are common") is not the event itself.
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "we", "you", "who"})
 GENERIC_DETERMINERS = frozenset({"such", "many", "most", "all", "some", "any", "every"})
+#: Nouns for people in general: "people are able to draw their own conclusions" and
+#: "people are smart enough" characterise no event (titles and relations are in
+#: :data:`newsprism.entities.TITLE_WORDS` and ``RELATIONAL_NOUNS``).
+PEOPLE_NOUNS = frozenset(
+    {"people", "person", "man", "woman", "child", "kid", "boy", "girl", "resident",
+     "citizen", "patient", "victim", "voter", "worker", "member", "family", "student",
+     "delegate", "protester", "supporter", "fan", "customer", "user", "parent", "adult"}
+)  # fmt: skip
 #: Kinds shown as comparisons, never as conflicts. In the hand reviews
 #: (``benchmarks/results/divergence_review*.md``) none of these "conflicts" was a real
 #: difference between outlets: on ECB+ 0 of 7 actor, 0 of 3 negation and 0 of 5
@@ -336,8 +350,8 @@ def characterisations(member: Member) -> list[Finding]:
         target = _characterised(token)
         if target is None or _negation(token.head) is not None or _negation(token) is not None:
             continue  # "is not likely": a negated characterisation is another claim
-        if not _event_target(target):
-            continue
+        if not _event_target(target) or _hedged(token):
+            continue  # "whether it would be viable", "is only useful if": not asserted
         group = _group(token)
         seen.update(t.i for t in group)
         words = tuple(
@@ -353,7 +367,7 @@ def characterisations(member: Member) -> list[Finding]:
             Finding(
                 member=member,
                 key=(target_key,),
-                value=frozenset(t.lemma_.lower() for t in words),
+                value=frozenset(_adjective_lemma(t) for t in words),
                 phrase=(phrase_tokens[0], phrase_tokens[-1]),
                 words=words,
                 label=" ".join(t.text for t in label_tokens),
@@ -362,11 +376,47 @@ def characterisations(member: Member) -> list[Finding]:
     return out
 
 
+CONDITIONS = frozenset({"if", "unless", "whether"})
+DOUBTING_VERBS = frozenset({"doubt", "deny", "debate", "question", "wonder", "know", "ask"})
+
+
+def _hedged(adjective: Token) -> bool:
+    """A characterisation stated as a condition, a possibility or an open question
+    ("if the agreement is void", "whether a device would be commercially viable", "is only
+    useful if", "may be too ambitious"), not as what the thing is."""
+    if any(c.lower_ == "only" and c.dep_ == "advmod" for c in adjective.children):
+        return True
+    for clause in (adjective.head, *adjective.head.ancestors):
+        for child in clause.children:
+            if child.dep_ == "mark" and child.lower_ in CONDITIONS:
+                return True
+            if child.tag_ == "MD" and child.lower_ in (*HEDGING_MODALS, "would"):
+                return True
+        if clause is not adjective.head and clause.lemma_.lower() in DOUBTING_VERBS:
+            return True
+    return False
+
+
+def _adjective_lemma(token: Token) -> str:
+    """The adjective's lemma, with a detached "non" kept ("non toxic" -> "nontoxic"), so
+    that "non toxic" and "nontoxic" are one wording, not opposites."""
+    lemma = token.lemma_.lower()
+    if token.i > 0 and token.doc[token.i - 1].lower_ in ("non", "non-"):
+        return "non" + lemma
+    return lemma
+
+
 def _event_target(target: Token) -> bool:
     """A target whose characterisation two outlets can disagree on: a thing or event
-    ("the talks"), not a person or a generic class (:data:`PERSONAL_PRONOUNS`,
-    :data:`GENERIC_DETERMINERS`)."""
+    ("the talks"), not a person (a name, a pronoun, a title or a relation such as "his
+    wife"), a share of a group ("one in five") or a generic class
+    (:data:`PERSONAL_PRONOUNS`, :data:`GENERIC_DETERMINERS`)."""
     if target.ent_type_ == "PERSON" or target.lower_ in PERSONAL_PRONOUNS:
+        return False
+    if target.pos_ == "NUM" or target.lower_ == "one":
+        return False
+    lemma = target.lemma_.lower()
+    if lemma in RELATIONAL_NOUNS or lemma in TITLE_WORDS or lemma in PEOPLE_NOUNS:
         return False
     if target.pos_ == "PROPN" and target.ent_type_ not in ("ORG", "EVENT", "LAW"):
         return False
@@ -674,6 +724,7 @@ def compare_members(
     *,
     entities: Mapping[str, str] | None = None,
     rules: Sequence[_Rule] = RULES,
+    findings: ClaimFindings | None = None,
 ) -> list[Divergence]:
     """Divergences among one point's member sentences (one per article).
 
@@ -683,6 +734,8 @@ def compare_members(
             all pairs when ``None``.
         entities: alias key -> canonical key (see :func:`entity_index`).
         rules: the comparisons to make (all by default).
+        findings: the story's findings made so far, reused and added to (their
+            ``entities`` then stand for ``entities``).
     """
     out: list[Divergence] = []
     seen: set[tuple[str, frozenset[tuple[int, int, int]]]] = set()
@@ -697,7 +750,10 @@ def compare_members(
         "quoted_speakers": lambda m: quoted_speakers(m, entities),
     }
     for rule in rules:
-        found = [extractors[rule.extract](m) for m in members]
+        found = [
+            findings.of(m, rule.extract) if findings is not None else extractors[rule.extract](m)
+            for m in members
+        ]
         for i, a_list in enumerate(found):
             for a in a_list:
                 partners: list[Finding] = []
@@ -733,10 +789,7 @@ def compare_members(
 
 
 def _members(
-    alignment: Alignment,
-    point_index: int,
-    articles: Sequence[Article],
-    docs: Mapping[str, Sequence[ParsedParagraph]],
+    alignment: Alignment, point_index: int, findings: ClaimFindings
 ) -> tuple[list[Member], list[int]]:
     members: list[Member] = []
     candidate_ids: list[int] = []
@@ -745,14 +798,80 @@ def _members(
         candidate = alignment.candidates[c]
         if candidate.article_index in seen_articles:
             continue
-        article = articles[candidate.article_index]
-        parsed = sentence_tokens(article, docs.get(article.id, ()), candidate.sentence)
-        if parsed is None:
+        member = findings.member(candidate)
+        if member is None:
             continue
         seen_articles.add(candidate.article_index)
-        members.append(Member(article, candidate.sentence, parsed[0], parsed[1]))
+        members.append(member)
         candidate_ids.append(c)
     return members, candidate_ids
+
+
+class ClaimFindings:
+    """Each candidate sentence's parse (:class:`Member`) and findings per extractor, made
+    once per story and reused.
+
+    A sentence is compared in every point that cites it, and its characterisations again
+    for the linked pairs. A brief whose new article is still being embedded makes them
+    all (:meth:`prefill`) before the alignment, which needs the embeddings, exists: none
+    of them depends on the alignment, only on the sentence, its parse and ``entities``.
+    """
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        docs: Mapping[str, Sequence[ParsedParagraph]],
+        entities: Sequence[Entity] = (),
+    ) -> None:
+        """``articles`` in the order the candidates index them; ``entities`` as given to
+        :func:`claim_divergences`."""
+        self.articles = articles
+        self.docs = docs
+        self.entities = entity_index(entities)
+        self._members: dict[Span, Member | None] = {}
+        self._found: dict[tuple[Span, str], list[Finding]] = {}
+
+    def member(self, candidate: Candidate) -> Member | None:
+        """The candidate's sentence with its parse (``None``: the parse has no such span)."""
+        key = candidate.sentence.span
+        if key not in self._members:
+            article = self.articles[candidate.article_index]
+            parsed = sentence_tokens(article, self.docs.get(article.id, ()), candidate.sentence)
+            self._members[key] = (
+                None if parsed is None else Member(article, candidate.sentence, *parsed)
+            )
+        return self._members[key]
+
+    def of(self, member: Member, extract: str) -> list[Finding]:
+        """The findings of extractor ``extract`` (a :class:`_Rule`'s) in ``member``."""
+        key = (member.sentence.span, extract)
+        found = self._found.get(key)
+        if found is None:
+            if extract == "named_characterisations":
+                found = [f for f in self.of(member, "characterisations") if f.key[0] != "pronoun"]
+            elif extract == "characterisations":
+                found = characterisations(member)
+            else:
+                found = _ENTITY_EXTRACTORS[extract](member, self.entities)
+            self._found[key] = found
+        return found
+
+    def prefill(self, candidates: Sequence[Candidate]) -> None:
+        """Make every candidate's findings now."""
+        for candidate in candidates:
+            member = self.member(candidate)
+            if member is not None:
+                for extract in _EXTRACTS:
+                    self.of(member, extract)
+
+
+_ENTITY_EXTRACTORS: dict[str, Callable[[Member, Mapping[str, str] | None], list[Finding]]] = {
+    "attributions": attributions,
+    "predications": predications,
+    "actions": actions,
+    "quoted_speakers": quoted_speakers,
+}
+_EXTRACTS = ("characterisations", "named_characterisations", *_ENTITY_EXTRACTORS)
 
 
 def sentence_similarity(alignment: Alignment) -> Callable[[Span, Span], float]:
@@ -768,10 +887,7 @@ def sentence_similarity(alignment: Alignment) -> Callable[[Span, Span], float]:
 
 
 def _linked_characterisations(
-    alignment: Alignment,
-    articles: Sequence[Article],
-    docs: Mapping[str, Sequence[ParsedParagraph]],
-    min_similarity: float,
+    alignment: Alignment, findings: ClaimFindings, min_similarity: float
 ) -> list[Divergence]:
     """Characterisations compared across every linked pair of sentences, not only within a
     point: a point's star takes one sentence per article, and a sentence characterising
@@ -780,12 +896,10 @@ def _linked_characterisations(
     members: dict[int, Member] = {}
     with_findings: list[int] = []
     for i, candidate in enumerate(alignment.candidates):
-        article = articles[candidate.article_index]
-        parsed = sentence_tokens(article, docs.get(article.id, ()), candidate.sentence)
-        if parsed is None:
+        member = findings.member(candidate)
+        if member is None:
             continue
-        member = Member(article, candidate.sentence, parsed[0], parsed[1])
-        if characterisations(member):
+        if findings.of(member, "characterisations"):
             members[i] = member
             with_findings.append(i)
     # outside a point, only the same target noun shows that two sentences characterise
@@ -798,7 +912,9 @@ def _linked_characterisations(
                 continue
             if float(alignment.similarity[i, j]) < min_similarity:
                 continue
-            out.extend(compare_members([members[i], members[j]], rules=(rule,)))
+            out.extend(
+                compare_members([members[i], members[j]], rules=(rule,), findings=findings)
+            )
     return out
 
 
@@ -809,6 +925,7 @@ def claim_divergences(
     *,
     entities: Sequence[Entity] = (),
     min_similarity: float = MIN_SIMILARITY,
+    findings: ClaimFindings | None = None,
 ) -> tuple[Divergence, ...]:
     """Characterisation, attribution, negation and actor divergences of a story's points.
 
@@ -819,8 +936,11 @@ def claim_divergences(
         entities: the entity roster, whose aliases name the same actor.
         min_similarity: two member sentences are compared only when their blended
             similarity reaches this.
+        findings: the findings made so far (for these articles, docs and entities), as a
+            brief makes them while its embeddings are computed; made here when ``None``.
     """
-    index = entity_index(entities)
+    findings = findings if findings is not None else ClaimFindings(articles, docs, entities)
+    index = findings.entities
     out: list[Divergence] = []
     seen: set[frozenset[tuple[str, Span]]] = set()
 
@@ -832,7 +952,7 @@ def claim_divergences(
                 out.append(divergence)
 
     for p in range(len(alignment.points)):
-        members, ids = _members(alignment, p, articles, docs)
+        members, ids = _members(alignment, p, findings)
         if len({m.article.outlet for m in members}) < 2:
             continue
         pair_ok = {
@@ -840,8 +960,8 @@ def claim_divergences(
             for i in range(len(ids))
             for j in range(i + 1, len(ids))
         }
-        keep(compare_members(members, pair_ok, entities=index))
-    keep(_linked_characterisations(alignment, articles, docs, min_similarity))
+        keep(compare_members(members, pair_ok, entities=index, findings=findings))
+    keep(_linked_characterisations(alignment, findings, min_similarity))
     out.sort(key=lambda d: (not d.conflict, -len(d.answers), d.kind))
     logger.info("%d claim divergences", len(out))
     return tuple(out)
@@ -849,6 +969,7 @@ def claim_divergences(
 
 __all__ = [
     "MIN_SIMILARITY",
+    "ClaimFindings",
     "Finding",
     "Member",
     "actions",

@@ -688,8 +688,8 @@ def _disagreeing_pairs(
     group: Sequence[tuple[Article, Quantity, frozenset[str]]], by_id: Mapping[str, Article]
 ) -> list[Divergence]:
     """Conflicts inside a group that mixes several things counted alike: two outlets'
-    incompatible numbers of the same event (:func:`_frame`, both unknown counts as the
-    same) whose sentences share context words, where neither outlet also
+    incompatible numbers of the same event (:func:`_same_event`: an unknown frame
+    matches any) whose sentences share context words, where neither outlet also
     states a number compatible with the other's ("three stabbed, 12 arrested" against "13
     in custody, three stabbed": 12 against 13 is a disagreement, 3 against 13 is not).
     Pairs that share a number are shown as one divergence."""
@@ -709,7 +709,7 @@ def _disagreeing_pairs(
             b, qb, cb = group[m]
             if a.outlet == b.outlet or _compatible(qa, qb):
                 continue
-            if len(ca & cb) < MIN_SHARED_CONTEXT or qa.frame != qb.frame:
+            if len(ca & cb) < MIN_SHARED_CONTEXT or not _same_event(qa, qb):
                 continue  # the outlet counts several things: the event must be the same
             if any(_agrees(q, qb) for q in by_outlet[a.outlet]):
                 continue
@@ -801,6 +801,7 @@ _BASELINE_AFTER = re.compile(r"\b(?:from|since|than|compared with|compared to)\s
 WIDELY_STATED = 3  # outlets stating a specific counted thing that make it a story figure
 SAME_INFORMATION = 0.6  # blended sentence similarity of two sentences carrying one fact
 NEAR_PARAPHRASE = 0.8  # needed for measures and durations: distances, times of many things
+SAME_SENTENCE = 0.95  # needed for small counts: one sentence in two outlets' versions
 MAX_RATIO = 3.0  # two counts further apart than this count different things
 MIN_COUNT = 10  # small counts ("three states", "five charges") differ between facts
 
@@ -843,10 +844,45 @@ _INCLUSION_AFTER = re.compile(
 )
 
 
-def _inclusive(article_text: str, quantity: Quantity) -> bool:
-    """The counted noun is followed by the make-up of its total ("..., including Y")."""
+INCLUDED_REACH = 12  # characters between "including" and the number of the part
+
+
+def _included_part(
+    article_text: str, quantity: Quantity, stated: Sequence[Quantity]
+) -> Quantity | None | bool:
+    """What the total says it includes ("20 killed, including the three gunmen" -> the
+    quantity "three"): ``False`` when no make-up follows, ``True`` when one follows
+    without a number ("including children"), else the part's quantity."""
     end = (quantity.head_span or quantity.span).end
-    return bool(_INCLUSION_AFTER.match(article_text[end : end + 60]))
+    match = _INCLUSION_AFTER.match(article_text[end : end + 60])
+    if match is None:
+        return False
+    words = match.group(0).lower().split()
+    if "not" in words or words[-1] not in ("including", "counting"):
+        return True  # "excluding", "among them", "of whom": a different set, not added
+    start = end + match.end()
+    for part in stated:
+        if start <= part.span.start <= start + INCLUDED_REACH and part.value is not None:
+            return part
+    return True
+
+
+def _explained_by_make_up(
+    article_text: str, quantity: Quantity, other: Quantity, stated: Sequence[Quantity]
+) -> bool:
+    """Whether a total's spelt-out make-up explains the other outlet's figure: "20 dead,
+    including the three gunmen" against "17 killed" (20 - 3 is 17, so the outlets count
+    different sets), not "at least 144 killed, including 64 at a checkpoint" against 125
+    (neither 144 nor 80 is 125: they disagree). A make-up without a number ("including
+    children") could explain any gap, so it always does."""
+    part = _included_part(article_text, quantity, stated)
+    if part is False:
+        return False
+    if part is True:
+        return True
+    assert isinstance(part, Quantity) and part.value is not None
+    rest = replace(quantity, low=quantity.low - part.value, high=quantity.high - part.value)
+    return _compatible(rest, other)
 
 
 def _same_event(a: Quantity, b: Quantity) -> bool:
@@ -927,13 +963,24 @@ def _conversion(article_text: str, quantity: Quantity) -> bool:
                                                          quantity.span.start]))
 
 
+_DIRECTION = re.compile(r"\b(north|south|east|west)(?:[\s-]?(east|west))?\b", re.IGNORECASE)
+
+
 def _place(article_text: str, quantity: Quantity) -> str | None:
-    """The place a distance is measured from ("45 km southwest of San Antonio")."""
+    """The place a distance is measured from, with its compass direction when given ("45
+    km southwest of San Antonio" -> "southwest san antonio"): 45 km southwest and 95 km
+    south of one town are two different points, not two readings of one."""
     if quantity.unit not in _DISTANCE_UNITS:
         return None
     end = (quantity.head_span or quantity.span).end
     match = _PLACE_AFTER.match(article_text[end : end + 80])
-    return match.group(1).strip().lower() if match else None
+    if match is None:
+        return None
+    place = match.group(1).strip().lower()
+    direction = _DIRECTION.search(article_text[end : end + match.start(1)])
+    if direction is None:
+        return place
+    return "".join(part.lower() for part in direction.groups() if part) + " " + place
 
 
 def _same_reference(texts: Mapping[str, str], qa: Quantity, qb: Quantity) -> bool:
@@ -963,6 +1010,57 @@ def _prints(article_text: str, other: Quantity) -> bool:
     return False
 
 
+def _made_up_differently(
+    texts: Mapping[str, str],
+    quantities_by_article: Mapping[str, Sequence[Quantity]],
+    by_span: Mapping[Span, Quantity],
+    a: DivergenceAnswer,
+    b: DivergenceAnswer,
+) -> bool:
+    """Either answer's total spells out a make-up that explains the other's figure."""
+    qa, qb = by_span[a.citations[0]], by_span[b.citations[0]]
+    ida, idb = qa.span.article_id, qb.span.article_id
+    return _explained_by_make_up(
+        texts[ida], qa, qb, quantities_by_article.get(ida, ())
+    ) or _explained_by_make_up(texts[idb], qb, qa, quantities_by_article.get(idb, ()))
+
+
+def _small_counts_in_one_sentence(
+    by_span: Mapping[Span, Quantity],
+    similarity: Callable[[Span, Span], float],
+    a: DivergenceAnswer,
+    b: DivergenceAnswer,
+) -> bool:
+    """Small counts (below :data:`MIN_COUNT`) compare only inside two versions of one
+    sentence (:data:`SAME_SENTENCE`: "eight people, including two children, were injured"
+    against "... three children ..."): elsewhere "three states" and "five states" are
+    usually different facts."""
+    qa, qb = by_span[a.citations[0]], by_span[b.citations[0]]
+    if qa.kind != "count" or max(qa.high, qb.high) >= MIN_COUNT:
+        return False
+    return (
+        max(qa.low, qb.low) / max(min(qa.high, qb.high), 1e-9) <= MAX_RATIO
+        and similarity(a.citations[1], b.citations[1]) >= SAME_SENTENCE
+    )
+
+
+def _shown_answers(
+    answers: Sequence[DivergenceAnswer],
+    pairs: Sequence[tuple[DivergenceAnswer, DivergenceAnswer]],
+    by_span: Mapping[Span, Quantity],
+) -> tuple[DivergenceAnswer, ...]:
+    """The answers of the conflicting pairs, and those that state one of their figures
+    ("as many as 125" beside "125"); other numbers of the group ("two", "15" in a group
+    about 125 vs 144 dead) count something else and would only blur the question."""
+    core = [x for pair in pairs for x in pair]
+    return tuple(
+        a
+        for a in answers
+        if any(a is x for x in core)
+        or any(_agrees(by_span[a.citations[0]], by_span[x.citations[0]]) for x in core)
+    )
+
+
 def _statement(text: str) -> bool:
     numbers = sum(1 for w in text.split() if any(ch.isdigit() for ch in w))
     return len(text.split()) <= MAX_STATEMENT_WORDS and numbers <= MAX_STATEMENT_NUMBERS
@@ -985,7 +1083,8 @@ def same_fact_quantity_divergences(
     seats") or a forecast, or that sit in a table, are dropped; two changes measured from
     different baselines ("36% from February", "25% from March 2020") are not compared; a
     total whose make-up is spelt out ("20 dead, including the three gunmen") is dropped
-    (:func:`_inclusive`) and an area is not compared with a distance; and a conflict stands only when two conflicting answers of different
+    when that make-up explains the other outlet's figure (:func:`_explained_by_make_up`)
+    and an area is not compared with a distance; and a conflict stands only when two conflicting answers of different
     outlets come from sentences that carry the same information (``same_information``: the
     alignment links them), or, for a specific counted thing (not in :data:`GENERIC_HEADS`,
     not a unit), when at least :data:`WIDELY_STATED` outlets state a number for it (a
@@ -1013,7 +1112,6 @@ def same_fact_quantity_divergences(
                 texts[a.citations[0].article_id], a.citations[0], by_span[a.citations[0]]
             )
             and _statement(a.text)
-            and not _inclusive(texts[a.citations[0].article_id], by_span[a.citations[0]])
             and not by_span[a.citations[0]].conjoined
             and not _conversion(texts[a.citations[0].article_id], by_span[a.citations[0]])
         ]
@@ -1029,6 +1127,7 @@ def same_fact_quantity_divergences(
             and _same_reference(texts, by_span[a.citations[0]], by_span[b.citations[0]])
             and not _prints(texts[a.citations[0].article_id], by_span[b.citations[0]])
             and not _prints(texts[b.citations[0].article_id], by_span[a.citations[0]])
+            and not _made_up_differently(texts, quantities_by_article, by_span, a, b)
         ]
         generic = any(
             by_span[a.citations[0]].unit is not None
@@ -1039,6 +1138,7 @@ def same_fact_quantity_divergences(
             (a, b)
             for a, b in pairs
             if _comparable(by_span[a.citations[0]], by_span[b.citations[0]])
+            or _small_counts_in_one_sentence(by_span, similarity, a, b)
         ]
         measured = any(by_span[a.citations[0]].unit is not None for a in answers)
         widely = len({a.outlet for a in answers}) >= WIDELY_STATED
@@ -1053,7 +1153,7 @@ def same_fact_quantity_divergences(
         if not pairs:
             logger.debug("dropped quantity conflict %r: different facts", divergence.question)
             continue
-        out.append(replace(divergence, answers=tuple(answers)))
+        out.append(replace(divergence, answers=_shown_answers(answers, pairs, by_span)))
     return tuple(out)
 
 
