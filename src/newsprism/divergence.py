@@ -582,6 +582,9 @@ def _wording(q: Quantity) -> tuple[float | None, float, float, str | None, str |
 
 
 MIN_SHARED_CONTEXT = 2
+#: Context words two sentences must share when one number's event is unknown ("13 people
+#: are in custody" against "12 people were arrested"): game statistics share two or three.
+UNKNOWN_FRAME_CONTEXT = 4
 
 
 def _counts_several_things(group: Sequence[tuple[Article, Quantity, frozenset[str]]]) -> bool:
@@ -709,8 +712,13 @@ def _disagreeing_pairs(
             b, qb, cb = group[m]
             if a.outlet == b.outlet or _compatible(qa, qb):
                 continue
-            if len(ca & cb) < MIN_SHARED_CONTEXT or not _same_event(qa, qb):
+            shared = len(ca & cb)
+            if shared < MIN_SHARED_CONTEXT or not _same_event(qa, qb):
                 continue  # the outlet counts several things: the event must be the same
+            if qa.frame != qb.frame and (
+                shared < UNKNOWN_FRAME_CONTEXT or qa.canonical_head in GAME_STATISTICS
+            ):
+                continue  # one frame unknown: the sentences must share more of the event
             if any(_agrees(q, qb) for q in by_outlet[a.outlet]):
                 continue
             if any(_agrees(q, qa) for q in by_outlet[b.outlet]):
@@ -769,12 +777,14 @@ def _group_divergence(
 
 #: Counted things too generic to show that two numbers count the same thing: a duration, a
 #: measure, or one of these heads needs the two sentences to carry the same information.
-GENERIC_HEADS = frozenset(
-    {"people", "person", "man", "woman", "child", "time", "member", "case", "thing", "way",
-     "point", "year", "month", "week", "day", "hour", "minute", "second",
-     # game statistics: every game and player has its own (ECB+ review)
-     "yard", "game", "goal", "win", "loss", "run", "touchdown", "carry", "catch", "rebound",
+#: Game statistics: every game and player has its own (ECB+ review).
+GAME_STATISTICS = frozenset(
+    {"yard", "game", "goal", "win", "loss", "run", "touchdown", "carry", "catch", "rebound",
      "assist", "shot", "match", "round"}
+)  # fmt: skip
+GENERIC_HEADS = GAME_STATISTICS | frozenset(
+    {"people", "person", "man", "woman", "child", "time", "member", "case", "thing", "way",
+     "point", "year", "month", "week", "day", "hour", "minute", "second"}
 )  # fmt: skip
 #: Words before or after a number that make it a part, not the total ("four more boys",
 #: "the remaining eight boys", "another 300 troops").
@@ -1037,6 +1047,8 @@ def _small_counts_in_one_sentence(
     usually different facts."""
     qa, qb = by_span[a.citations[0]], by_span[b.citations[0]]
     if qa.kind != "count" or max(qa.high, qb.high) >= MIN_COUNT:
+        return False
+    if qa.canonical_head in GAME_STATISTICS:  # "blocked two shots" in a run, six in the game
         return False
     return (
         max(qa.low, qb.low) / max(min(qa.high, qb.high), 1e-9) <= MAX_RATIO
