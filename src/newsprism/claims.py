@@ -25,7 +25,8 @@ things a reader cares about, each read off the spaCy dependency parse with small
 
 Only attribution differences are shown as conflicts (``conflict=True``); characterisation,
 negation and actor differences are comparisons (:data:`COMPARISON_KINDS`: in the hand
-reviews none of their "conflicts" was a real disagreement between outlets).
+reviews none of their "conflicts" was a real disagreement between outlets), and of those a
+brief shows only characterisations (:data:`SHOWN_KINDS`).
 
 Precision comes first: two sentences are compared only when the alignment links them
 directly (their blended similarity reaches ``min_similarity``), every rule demands the same
@@ -100,6 +101,11 @@ PEOPLE_NOUNS = frozenset(
 #: Multi-News or NeuS. So each outlet's wording is listed side by side without claiming the
 #: outlets disagree; the seeds' "complex" against "useful" talks stay compared.
 COMPARISON_KINDS = frozenset({"actor", "negation", "characterisation"})
+#: Kinds a brief shows. Actor and negation comparisons are not shown: the reviews found
+#: none of them a real difference (ECB+: 0 of 7 actor, "New Orleans" / "the Saints"; 0 of 3
+#: negation, "not released" written before the release), and a divergence shown must be
+#: one a reader would care about. :func:`compare_members` still finds them.
+SHOWN_KINDS = frozenset({"attribution", "characterisation"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "nobody", "nothing"})
 # Words that make a predicate's polarity neither plainly yes nor no.
 DOWNTONERS = frozenset(
@@ -857,11 +863,15 @@ class ClaimFindings:
         return found
 
     def prefill(self, candidates: Sequence[Candidate]) -> None:
-        """Make every candidate's findings now."""
+        """Make now every candidate's findings that :func:`claim_divergences` may use: its
+        characterisations (compared across linked sentences), and with two outlets or
+        more (one outlet compares nothing) those of every rule."""
+        several = len({a.outlet for a in self.articles}) > 1
+        extracts = _EXTRACTS if several else ("characterisations",)
         for candidate in candidates:
             member = self.member(candidate)
             if member is not None:
-                for extract in _EXTRACTS:
+                for extract in extracts:
                     self.of(member, extract)
 
 
@@ -962,6 +972,7 @@ def claim_divergences(
         }
         keep(compare_members(members, pair_ok, entities=index, findings=findings))
     keep(_linked_characterisations(alignment, findings, min_similarity))
+    out = [d for d in out if d.kind in SHOWN_KINDS]
     out.sort(key=lambda d: (not d.conflict, -len(d.answers), d.kind))
     logger.info("%d claim divergences", len(out))
     return tuple(out)
@@ -969,6 +980,7 @@ def claim_divergences(
 
 __all__ = [
     "MIN_SIMILARITY",
+    "SHOWN_KINDS",
     "ClaimFindings",
     "Finding",
     "Member",
