@@ -118,3 +118,53 @@ def test_compose_respects_budget_and_skips_redundant_points():
     assert len({p.text for p in chosen}) == len(chosen)
     unique = compose.unique_reports(articles, ranked)
     assert [u.outlet for u in unique] == ["Beta"] and "TikTok" in unique[0].text
+
+
+def _separately(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The word matrices as two vectorizers make them, each stemming on its own."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    pattern, n = align._WORD.pattern, len(texts)
+    counts = CountVectorizer(
+        token_pattern=pattern, lowercase=False, binary=True, preprocessor=align._stems
+    )
+    tfidf = TfidfVectorizer(
+        token_pattern=pattern, lowercase=False, sublinear_tf=True, preprocessor=align._stems
+    )
+    try:
+        binary = counts.fit_transform(texts).tocsc()
+        weights = tfidf.fit_transform(texts)
+    except ValueError:
+        return np.eye(n, dtype=np.int32), np.zeros((n, n), dtype=np.float32)
+    rare = np.asarray(binary.sum(axis=0)).ravel() <= max(2.0, 0.12 * n)
+    keep = np.flatnonzero(rare | align._is_number(counts.get_feature_names_out()))
+    informative = binary[:, keep].astype(np.float32)
+    shared = (informative @ informative.T).toarray().round().astype(np.int32)
+    return shared, (weights @ weights.T).toarray().astype(np.float32)
+
+
+def test_word_matrices_made_at_once_equal_two_vectorizers() -> None:
+    """Stemming and counting once for both matrices changes no value (bit for bit)."""
+    texts = [
+        "Russia and Ukraine met for talks about Ukraine and Russia in Geneva today.",
+        "Some 100,000 troops are massed near the border, 100,000 more said officials.",
+        "The Geneva meeting in Geneva ended early; talks resume on 12 January.",
+        "Ukraine said Russia was welcome to talk to Ukraine about Russia.",
+        "Officials said the talks were useful.",
+    ]
+    for sample in (texts, texts[:2], ["the and of it", "a the"]):
+        shared, lexical = _separately(sample)
+        assert np.array_equal(align.informative_overlap(sample), shared)
+        assert np.array_equal(align.lexical_similarity(sample), lexical)
+        assert align.lexical_similarity(sample).dtype == np.float32
+
+
+def test_alignment_with_its_word_part_made_ahead_is_the_same() -> None:
+    articles, vectors = _story()
+    cands = align.candidates(articles)
+    words = align.lexical(articles, cands)
+    assert words.groups == align.source_groups(articles)
+    ahead = align.align(articles, np.stack(vectors), cands, threshold=0.55, words=words)
+    inline = align.align(articles, np.stack(vectors), cands, threshold=0.55)
+    assert ahead.points == inline.points and ahead.members == inline.members
+    assert np.array_equal(ahead.similarity, inline.similarity)

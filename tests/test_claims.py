@@ -250,3 +250,45 @@ def test_a_person_and_a_group_doing_the_same_thing_is_not_an_actor_divergence() 
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        (
+            ("north", "The envoy described the talks as “tense and unproductive”."),
+            ("south", "The envoy described the talks as “calm and very productive”."),
+        ),
+        (
+            ("north", "Smith said the factory had closed because of the new tariffs."),
+            ("south", "Smith claimed the factory had closed because of the new tariffs."),
+        ),
+        (
+            ("north", "The company closed the plant in Leeds."),
+            ("south", "The company did not close the plant in Leeds."),
+        ),
+        (
+            ("north", "Portugal signed the treaty in Lisbon."),
+            ("south", "Spain signed the treaty in Lisbon."),
+        ),
+    ],
+)
+def test_findings_made_ahead_compare_as_findings_made_on_the_way(
+    pair: tuple[tuple[str, str], tuple[str, str]],
+) -> None:
+    """A brief makes every sentence's findings before its alignment exists
+    (``ClaimFindings.prefill``); the comparisons must come out the same."""
+    from newsprism.align import candidates
+    from newsprism.claims import ClaimFindings
+    from newsprism.nlp import annotate
+
+    annotation = annotate([Article(id=content_id(o, t), outlet=o, text=t) for o, t in pair])
+    findings = ClaimFindings(annotation.articles, annotation.docs)
+    cands = candidates(annotation.articles)
+    findings.prefill(cands)
+    ahead = [findings.member(c) for c in cands]
+    assert all(m is not None for m in ahead) and len(ahead) == 2
+    on_the_way = [_member(outlet, text) for outlet, text in pair]
+    expected = compare_members(on_the_way)
+    assert expected  # each pair is a divergence
+    assert compare_members(ahead, findings=findings) == expected  # type: ignore[arg-type]

@@ -496,3 +496,59 @@ def test_every_quote_of_every_shared_data_set_is_verbatim_in_its_article() -> No
                     said = texts[speaker.span.article_id][speaker.span.start : speaker.span.end]
                     assert said.strip() and "\n" not in said, name
     assert checked > 500 and reported > 100
+
+
+# ------------------------------------------------------------------- scores made ahead
+
+
+def _all_pairs(quotes: dict[str, list[Quote]]) -> list[tuple[str, str]]:
+    ids = list(quotes)
+    return [(a, b) for n, a in enumerate(ids) for b in ids[n:]]
+
+
+def test_scores_made_ahead_group_as_scoring_on_the_way() -> None:
+    """A store scores quote pairs ahead (and keeps them); the groups must not change."""
+    from newsprism.quotes import quote_match_scores
+
+    quotes = {
+        "a1": [
+            _quote("a1", DOOR, "Wendy Sherman", 10),
+            _quote("a1", "There needs to be a breakthrough, a real step toward Russia.", None, 90),
+        ],
+        "a2": [
+            _report("a2", DOOR_REPORTED, "Sherman", 30),
+            _report("a2", "the US would let no one slam shut NATO's open-door policy", None, 150),
+        ],
+        "a3": [
+            _quote("a3", "We are aiming for an agreement on a way forward", "Ryabkov", 5),
+            _quote("a3", "We had useful discussions", None, 80),
+            _quote("a3", "useful", None, 120),
+        ],
+    }
+    outlets = {"a1": "x", "a2": "y", "a3": "z"}
+    scores = quote_match_scores(quotes, _all_pairs(quotes))
+    assert scores  # the report and the quote of one utterance match
+    assert group_quotes(quotes, outlets, scores=scores) == group_quotes(quotes, outlets)
+    # scored in parts (the new article's pairs now, the others kept): the same scores
+    old = quote_match_scores(quotes, [("a1", "a1"), ("a1", "a2"), ("a2", "a2")])
+    new = quote_match_scores(quotes, [("a1", "a3"), ("a2", "a3"), ("a3", "a3")])
+    assert {**old, **new} == scores
+
+
+def test_seed_quotes_group_alike_with_scores_made_ahead_in_any_order(seed_quotes) -> None:
+    """On real quotes: a score is one per pair (whichever quote comes first), and the
+    groups made from scores made ahead are the groups scored on the way."""
+    from newsprism.quotes import _match_score, _normalise, quote_match_scores
+
+    quotes = {a.id: list(qs) for a, qs in seed_quotes.values()}
+    outlets = {a.id: a.outlet for a, _ in seed_quotes.values()}
+    flat = [q for qs in quotes.values() for q in qs]
+    assert len(flat) > 20
+    for x in flat:
+        for y in flat:
+            nx, ny = _normalise(x.text), _normalise(y.text)
+            assert _match_score(x, y, nx, ny) == _match_score(y, x, ny, nx)
+    scores = quote_match_scores(quotes, _all_pairs(quotes))
+    assert group_quotes(quotes, outlets, scores=scores) == group_quotes(quotes, outlets)
+    backwards = dict(reversed(quotes.items()))
+    assert group_quotes(backwards, outlets, scores=scores) == group_quotes(backwards, outlets)

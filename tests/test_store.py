@@ -531,6 +531,56 @@ def test_a_grown_story_is_briefed_incrementally_and_identically(seeds_store):
 
 
 @pytest.mark.slow
+def test_a_grown_story_scores_only_its_new_quote_pairs_and_groups_alike(tmp_path, monkeypatch):
+    """The quote match scores kept with a brief are reused by the story's next brief for
+    the articles whose quotes are unchanged: only pairs with a new (or changed) article
+    are scored, and the brief is the one scoring every pair gives."""
+    from newsprism import quotes
+    from newsprism.ingest import read_paths
+    from newsprism.pipeline import annotate_articles, story_from_annotations
+
+    seeds = sorted(read_paths([shared_path("seeds")]).articles, key=arrival_key)
+    store = Store(tmp_path / "news.db")
+    store.ingest_articles(seeds[:4])
+    (story,) = store.stories()
+    store.brief(story.id)
+    (kept,) = sqlite3.connect(store.path).execute("SELECT quote_scores FROM briefs").fetchone()
+    plain = json.loads(kept)
+    assert len(plain["digests"]) == 4 and plain["scores"]  # seeds quote one another
+    # one article's quotes as if extracted by other code: its kept scores are stale
+    ids = [a.id for a in store.articles(story.id)]
+    changed = ids[1]
+    plain["digests"][changed] = "stale"
+    with store._write() as conn:
+        conn.execute("UPDATE briefs SET quote_scores = ?", (json.dumps(plain),))
+    store.ingest_articles(seeds)
+    fifth = next(a.id for a in store.articles(story.id) if a.id not in ids)
+    scored: list[tuple[str, str]] = []
+    real = quotes.quote_match_scores
+
+    def recording(by_article, pairs):  # type: ignore[no-untyped-def]
+        pairs = list(pairs)
+        scored.extend(pairs)
+        return real(by_article, pairs)
+
+    monkeypatch.setattr(quotes, "quote_match_scores", recording)
+    grown = store.brief(story.id)
+    assert grown.meta["annotated"] == 1
+    members = [a.id for a in store.articles(story.id)]
+    expected = {
+        (x, y)
+        for n, x in enumerate(members)
+        for y in members[n:]
+        if {x, y} & {changed, fifth}
+    }
+    assert set(scored) == expected and len(scored) == len(expected)
+    monkeypatch.setattr(quotes, "quote_match_scores", real)
+    _story, fresh = story_from_annotations(annotate_articles(store.articles(story.id)))
+    assert _without_meta(grown) == _without_meta(fresh)
+    store.close()
+
+
+@pytest.mark.slow
 def test_a_stored_story_is_rebriefed_from_its_annotations_alone(seeds_store, monkeypatch):
     """Every per-article product is stored: no spaCy, no dateparser, no parse reading for
     the timeline or the roster; rows stored before they existed are filled on the way."""

@@ -70,38 +70,62 @@ def informative_overlap(texts: Sequence[str], max_share: float = 0.12) -> np.nda
 
     Returns an integer matrix.
     """
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    n = len(texts)
-    if n < 2:
-        return np.ones((n, n), dtype=np.int32)
-    vectorizer = CountVectorizer(
-        token_pattern=_WORD.pattern, lowercase=False, binary=True, preprocessor=_stems
-    )
-    try:
-        matrix = vectorizer.fit_transform(texts).tocsc()
-    except ValueError:  # every text is stop words only
-        return np.eye(n, dtype=np.int32)
-    frequency = np.asarray(matrix.sum(axis=0)).ravel()
-    rare = frequency <= max(2.0, max_share * n)
-    keep = np.flatnonzero(rare | _is_number(vectorizer.get_feature_names_out()))
-    informative = matrix[:, keep].astype(np.float32)
-    return (informative @ informative.T).toarray().round().astype(np.int32)
+    return _word_matrices([_stems(t) for t in texts], max_share)[0]
 
 
 def lexical_similarity(texts: Sequence[str]) -> np.ndarray:
     """Cosine of TF-IDF vectors of word stems (sublinear tf, the story's own idf)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    return _word_matrices([_stems(t) for t in texts])[1]
 
-    n = len(texts)
-    vectorizer = TfidfVectorizer(
-        token_pattern=_WORD.pattern, lowercase=False, sublinear_tf=True, preprocessor=_stems
-    )
+
+def _word_matrices(
+    stemmed: Sequence[str], max_share: float = 0.12
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`informative_overlap` and :func:`lexical_similarity` of texts given as their
+    :func:`_stems`, from one count matrix: stemming and counting once, not once per
+    matrix, is most of their cost (both run on every brief)."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    n = len(stemmed)
+    vectorizer = CountVectorizer(token_pattern=_WORD.pattern, lowercase=False, preprocessor=_same)
     try:
-        matrix = vectorizer.fit_transform(texts)
+        counts = vectorizer.fit_transform(stemmed)
     except ValueError:  # every text is stop words only
-        return np.zeros((n, n), dtype=np.float32)
-    return (matrix @ matrix.T).toarray().astype(np.float32)
+        overlap = np.ones((n, n), dtype=np.int32) if n < 2 else np.eye(n, dtype=np.int32)
+        return overlap, np.zeros((n, n), dtype=np.float32)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts.astype(np.float64))
+    lexical = (tfidf @ tfidf.T).toarray().astype(np.float32)
+    if n < 2:
+        return np.ones((n, n), dtype=np.int32), lexical
+    present = counts.tocsc()
+    present.data[:] = 1  # binary: which stems each sentence uses
+    frequency = np.asarray(present.sum(axis=0)).ravel()
+    rare = frequency <= max(2.0, max_share * n)
+    keep = np.flatnonzero(rare | _is_number(vectorizer.get_feature_names_out()))
+    informative = present[:, keep].astype(np.float32)
+    return (informative @ informative.T).toarray().round().astype(np.int32), lexical
+
+
+def _same(text: str) -> str:
+    """The identity preprocessor: texts reach the vectorizer already stemmed."""
+    return text
+
+
+@dataclass(frozen=True)
+class Lexical:
+    """What alignment needs besides the embeddings: the source groups of the articles and
+    the candidates' word-overlap matrices. It depends on the words only, so a brief
+    computes it while a new article's embeddings are still being made."""
+
+    groups: tuple[int, ...]  # independent-source group of each article
+    shared: np.ndarray  # informative_overlap of the candidates
+    similarity: np.ndarray  # lexical_similarity of the candidates
+
+
+def lexical(articles: Sequence[Article], cands: Sequence[Candidate]) -> Lexical:
+    """The :class:`Lexical` part of :func:`align` for these articles and candidates."""
+    shared, similarity = _word_matrices([_stems(c.sentence.text) for c in cands])
+    return Lexical(source_groups(articles), shared, similarity)
 
 
 def _stems(text: str) -> str:
@@ -176,6 +200,7 @@ def align(
     unshared_penalty: float = 0.15,
     lexical_bonus: float = 0.3,
     corroborated_slack: float = CORROBORATED_SLACK,
+    words: Lexical | None = None,
 ) -> Alignment:
     """Cluster candidate sentences into points.
 
@@ -190,16 +215,17 @@ def align(
             more informative words.
         unshared_penalty: subtracted from the embedding cosine of two sentences that share
             no informative word (topic similarity is not the same information).
+        words: :func:`lexical` of these articles and candidates, when already made.
     """
-    groups = source_groups(articles)
+    words = words if words is not None else lexical(articles, cands)
+    groups = words.groups
     n = len(cands)
     if n == 0:
         empty = np.zeros((0, 0), dtype=np.float32)
         return Alignment((), (), (), embeddings, empty, empty.astype(np.int32), groups)
     dense = np.clip(embeddings @ embeddings.T, -1.0, 1.0)
-    texts = [c.sentence.text for c in cands]
-    shared = informative_overlap(texts)
-    similarity = dense + lexical_bonus * lexical_similarity(texts)
+    shared = words.shared
+    similarity = dense + lexical_bonus * words.similarity
     similarity = np.where(shared > 0, similarity, similarity - unshared_penalty).astype(np.float32)
     article_of = np.array([c.article_index for c in cands])
     # Two or more shared informative words (a name and a figure, a rare verb and its

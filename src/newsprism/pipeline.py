@@ -202,6 +202,7 @@ def story_from_annotations(
     timings: Timings | None = None,
     progress: Progress | None = None,
     pending: Mapping[str, Callable[[], np.ndarray]] | None = None,
+    quote_scores: Mapping[tuple[tuple[str, int], tuple[str, int]], float] | None = None,
 ) -> tuple[Story, Brief]:
     """Align, extract and compose a story from its articles' annotations.
 
@@ -209,13 +210,15 @@ def story_from_annotations(
     annotations carry them), so a stored story is re-briefed from cached annotations.
     ``pending`` maps the id of an article whose embeddings are still being computed
     (elsewhere) to a function that waits for them: quotes and entities, which do not
-    need them, run first.
+    need them, run first. ``quote_scores``: the quote match scores made ahead
+    (:func:`newsprism.quotes.quote_match_scores` over every article pair), as a store
+    keeps them.
     """
     import numpy as np
 
     from newsprism import align as align_stage
     from newsprism import compose
-    from newsprism.claims import claim_divergences, sentence_similarity
+    from newsprism.claims import ClaimFindings, claim_divergences, sentence_similarity
     from newsprism.divergence import (
         age_divergences,
         extract_quantities,
@@ -243,7 +246,7 @@ def story_from_annotations(
             for a in annotations
         }
         outlets = {a.id: a.outlet for a in annotated}
-        return by_article, group_quotes(by_article, outlets)
+        return by_article, group_quotes(by_article, outlets, scores=quote_scores)
 
     quotes_by_article, quote_groups = timings.run("quotes", _quotes)
     note("entities")
@@ -253,36 +256,22 @@ def story_from_annotations(
         "entities", build_roster, annotated, all_quotes, docs=docs, evidence=evidence
     )
     cands = align_stage.candidates(annotated)
-    waiting = pending or {}
-    rows = [
-        timings.run("embed", waiting[a.article.id]) if a.article.id in waiting else a.embeddings
-        for a in annotations
-    ]
-    rows = [r for r in rows if len(r)]
-    embeddings = np.vstack(rows) if rows else np.zeros((0, 384), np.float32)
-    note("align")
-    alignment = timings.run(
-        "align", align_stage.align, annotated, embeddings, cands, threshold=config.align_threshold
-    )
+    # What needs no embedding runs first: a new article's vectors come in meanwhile.
+    words = timings.run("align", align_stage.lexical, annotated, cands)
     note("divergences")
 
-    def _divergences() -> Any:
+    def _unaligned() -> Any:
         quantities = {
             a.article.id: a.quantities
             if a.quantities is not None
             else extract_quantities(a.article, a.paragraphs)
             for a in annotations
         }
-        claims = claim_divergences(annotated, docs, alignment, entities=entities)
-        numeric = same_fact_quantity_divergences(
-            quantity_divergences(annotated, quantities),
-            annotated,
-            quantities,
-            sentence_similarity(alignment),
+        return quantities, quantity_divergences(annotated, quantities), age_divergences(
+            annotated, docs
         )
-        return quantities, numeric + age_divergences(annotated, docs) + claims
 
-    quantities, divergences = timings.run("divergences", _divergences)
+    quantities, compared, ages = timings.run("divergences", _unaligned)
     if all(a.framing is not None for a in annotations):  # per-article profiles, stored
         framing = tuple(a.framing for a in annotations if a.framing is not None)
     else:
@@ -292,6 +281,39 @@ def story_from_annotations(
     note("timeline")
     times = {a.article.id: a.times for a in annotations if a.times is not None}
     timeline = timings.run("timeline", build_timeline, annotated, docs, times=times)
+    novel = timings.run("compose", novel_anchors, annotated, quantities, docs)
+    findings = ClaimFindings(annotated, docs, entities)
+    waiting = pending or {}
+    if waiting:  # the sentences' claim findings, while the vectors are still coming
+        timings.run("divergences", findings.prefill, cands)
+    rows = [
+        timings.run("embed", waiting[a.article.id]) if a.article.id in waiting else a.embeddings
+        for a in annotations
+    ]
+    rows = [r for r in rows if len(r)]
+    embeddings = np.vstack(rows) if rows else np.zeros((0, 384), np.float32)
+    note("align")
+    alignment = timings.run(
+        "align",
+        align_stage.align,
+        annotated,
+        embeddings,
+        cands,
+        threshold=config.align_threshold,
+        words=words,
+    )
+    note("divergences")
+
+    def _divergences() -> Any:
+        claims = claim_divergences(
+            annotated, docs, alignment, entities=entities, findings=findings
+        )
+        numeric = same_fact_quantity_divergences(
+            compared, annotated, quantities, sentence_similarity(alignment)
+        )
+        return numeric + ages + claims
+
+    divergences = timings.run("divergences", _divergences)
     note("compose")
 
     def _compose() -> tuple[Any, Any, Any, Any]:
@@ -304,7 +326,7 @@ def story_from_annotations(
             ranked,
             per_outlet=config.max_unique_per_outlet,
             alignment=alignment,
-            novel=novel_anchors(annotated, quantities, docs),
+            novel=novel,
         )
         omissions = omission_matrix(
             annotated,

@@ -1400,22 +1400,40 @@ def _similar(a: str, b: str, cutoff: float = 0.0) -> float:
 class _Group:
     members: list[tuple[str, Quote]]  # (outlet, quote)
     normalised: list[str]
+    keys: list[QuoteKey]
     first: int
 
 
+#: A quote by its article id and its index among that article's quotes.
+QuoteKey = tuple[str, int]
+#: Two quotes, in sorted order (see :func:`quote_pair`).
+QuotePair = tuple[QuoteKey, QuoteKey]
+
+
+def quote_pair(a: QuoteKey, b: QuoteKey) -> QuotePair:
+    """The key of a pair of quotes: a match score does not depend on their order."""
+    return (a, b) if a <= b else (b, a)
+
+
 def group_quotes(
-    quotes_by_article: Mapping[str, Sequence[Quote]], outlets: Mapping[str, str]
+    quotes_by_article: Mapping[str, Sequence[Quote]],
+    outlets: Mapping[str, str],
+    *,
+    scores: Mapping[QuotePair, float] | None = None,
 ) -> tuple[QuoteGroup, ...]:
     """Merge the same utterance quoted by several articles into quote groups.
 
     Two quotes join when their words match (rapidfuzz token-set and partial ratios at
     least :data:`GROUP_THRESHOLD`; near-verbatim for very short quotes) and their
     speakers are compatible (same name or surname, or one unnamed). A report joins a
-    direct quote of the same named speaker at a looser match (:func:`_may_match`).
+    direct quote of the same named speaker at a looser match (:func:`_match_score`).
 
     Args:
         quotes_by_article: article id -> that article's quotes, in story order.
         outlets: article id -> outlet.
+        scores: the match scores made ahead (:func:`quote_match_scores`): every nonzero
+            score of two speaker-compatible quotes of the story (absent: 0). ``None``:
+            scored here, as the grouping goes.
 
     Returns:
         Groups ordered by number of outlets (descending), then first appearance. A
@@ -1429,34 +1447,40 @@ def group_quotes(
     order = 0
     for article_id, quotes in quotes_by_article.items():
         outlet = outlets.get(article_id, article_id)
-        for quote in quotes:
-            normalised = _normalise(quote.text)
+        for index, quote in enumerate(quotes):
+            key = (article_id, index)
+            normalised = _normalise(quote.text) if scores is None else ""
             best: tuple[float, _Group] | None = None
             for group in groups:
                 if not all(_compatible(quote.speaker, q.speaker) for _, q in group.members):
                     continue
-                score = max(
-                    (
-                        _similar(normalised, other)
-                        for (_, member), other in zip(group.members, group.normalised, strict=True)
-                        if _may_match(quote, member, normalised, other)
-                    ),
-                    default=0.0,
-                )
+                if scores is None:
+                    score = max(
+                        (
+                            _match_score(quote, member, normalised, other)
+                            for (_, member), other in zip(
+                                group.members, group.normalised, strict=True
+                            )
+                        ),
+                        default=0.0,
+                    )
+                else:
+                    score = max(scores.get(quote_pair(key, k), 0.0) for k in group.keys)
                 if score > 0 and (best is None or score > best[0]):
                     best = (score, group)
             if best is None:
-                groups.append(_Group([(outlet, quote)], [normalised], order))
+                groups.append(_Group([(outlet, quote)], [normalised], [key], order))
             else:
                 best[1].members.append((outlet, quote))
                 best[1].normalised.append(normalised)
+                best[1].keys.append(key)
             order += 1
     groups.sort(key=lambda g: (-len({o for o, _ in g.members}), g.first))
     return tuple(_to_group(g) for g in groups)
 
 
-def _may_match(quote: Quote, member: Quote, normalised: str, other: str) -> bool:
-    """Whether two quotes may be the same utterance.
+def _match_score(quote: Quote, member: Quote, normalised: str, other: str) -> float:
+    """The similarity of two quotes when they may be the same utterance, else 0.
 
     Two direct quotes must share their words (:data:`GROUP_THRESHOLD`). A report words
     the utterance in the reporter's words ("the US would not allow anyone to ..." /
@@ -1470,7 +1494,63 @@ def _may_match(quote: Quote, member: Quote, normalised: str, other: str) -> bool
     else:
         named = quote.speaker.name is not None and member.speaker.name is not None
         threshold = REPORT_THRESHOLD if named else GROUP_THRESHOLD
-    return _similar(normalised, other, cutoff=threshold) >= threshold
+    # At or above its cutoff _similar is exact (rapidfuzz only stops early below it), so
+    # one call both decides and scores the match; the texts go in one order whichever
+    # quote came first, so that a score is one per pair (see quote_match_scores).
+    first, second = sorted((normalised, other))
+    score = _similar(first, second, cutoff=threshold)
+    return score if score >= threshold else 0.0
+
+
+def quote_match_scores(
+    quotes_by_article: Mapping[str, Sequence[Quote]], pairs: Iterable[tuple[str, str]]
+) -> dict[QuotePair, float]:
+    """The nonzero match scores of the speaker-compatible quote pairs of some article pairs:
+    what :func:`group_quotes` compares, made ahead so that a store keeps them.
+
+    A score depends on the two quotes alone (their words, directness and speaker names),
+    so a story that gains an article needs only the new article's pairs scored; the
+    scores of the others are those of its last brief (see :func:`match_version`).
+
+    Args:
+        quotes_by_article: article id -> its quotes.
+        pairs: article id pairs ``(a, b)``; ``(a, a)``: the pairs within article ``a``.
+    """
+    normalised: dict[str, list[str]] = {}
+
+    def words(article_id: str) -> list[str]:
+        if article_id not in normalised:
+            normalised[article_id] = [_normalise(q.text) for q in quotes_by_article[article_id]]
+        return normalised[article_id]
+
+    out: dict[QuotePair, float] = {}
+    for a, b in pairs:
+        for i, x in enumerate(quotes_by_article[a]):
+            for j, y in enumerate(quotes_by_article[b]):
+                if (a == b and j <= i) or not _compatible(x.speaker, y.speaker):
+                    continue
+                score = _match_score(x, y, words(a)[i], words(b)[j])
+                if score > 0:
+                    out[quote_pair((a, i), (b, j))] = score
+    return out
+
+
+@lru_cache(maxsize=1)
+def match_version() -> str:
+    """What a stored match score depends on besides the two quotes: the code that scores
+    and groups quotes and compares speaker names (the source of this module and of
+    :mod:`newsprism.entities`), and rapidfuzz's version. A store keys its scores by it, so
+    a change to any of them scores every pair afresh rather than reusing stale scores."""
+    import hashlib
+    from importlib.metadata import version
+
+    from newsprism import entities
+
+    digest = hashlib.sha256(version("rapidfuzz").encode())
+    for module in (__file__, entities.__file__):
+        with open(module, "rb") as source:
+            digest.update(source.read())
+    return digest.hexdigest()[:16]
 
 
 def _to_group(group: _Group) -> QuoteGroup:
@@ -1506,5 +1586,8 @@ __all__ = [
     "ReportedSpeech",
     "extract_quotes",
     "group_quotes",
+    "match_version",
+    "quote_match_scores",
+    "quote_pair",
     "scan_quotations",
 ]

@@ -48,8 +48,12 @@ sentences, alignment-candidate embeddings as float32) and its per-article extrac
 per reference, the roster's parse evidence) are stored the first time the article is
 briefed and reused afterwards, so only new articles go through spaCy, MiniLM and
 dateparser; a new article's embedding runs on another thread while the stages that do
-not need it go on. Alignment, the story-level extraction and composition then run over
-all members. Briefs are kept keyed by member set and config.
+not need it go on (decoding, the new article's extractions, quotes, entities, the word
+half of the alignment, the claim findings of every sentence, the timeline). The quote
+match scores of every pair of articles are kept with the brief, so the next brief scores
+only the new article's pairs (see :meth:`Store._quote_scores`). Alignment, the
+story-level extraction and composition then run over all members. Briefs are kept keyed
+by member set and config.
 
 **Changes.** :meth:`Store.changes` derives "what changed since T" from membership times:
 the story as of T is the members that had joined by T (an article that arrived through a
@@ -103,6 +107,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from newsprism.pipeline import ArticleAnnotation
+    from newsprism.quotes import QuotePair
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +226,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             merges TEXT NOT NULL,
             cut_at TEXT NOT NULL)""",
     ),
+    # 5: the quote match scores a brief was grouped with, reused by the story's next brief
+    #    (see ``Store._quote_scores``); NULL: none kept.
+    ("""ALTER TABLE briefs ADD COLUMN quote_scores TEXT""",),
 )
 """Schema migrations: entry ``i`` takes the schema from version ``i`` to ``i + 1``.
 
@@ -1437,10 +1445,19 @@ class Store:
         # them (decoding, per-article extraction, quotes, entities) go on.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
             prepared = self._annotations(articles, config, timings, pool)
-            _story, brief = story_from_annotations(
-                prepared.annotations, config, timings=timings, pending=prepared.pending
+            # the new annotations' columns but their vectors, while the vectors come in
+            encoded = timings.run("encode", _encode_new, prepared)
+            scores, kept_scores = timings.run(
+                "quotes", self._quote_scores, story_id, prepared.annotations
             )
-            self._save_annotations(_model_key(config), prepared)
+            _story, brief = story_from_annotations(
+                prepared.annotations,
+                config,
+                timings=timings,
+                pending=prepared.pending,
+                quote_scores=scores,
+            )
+            self._save_annotations(_model_key(config), prepared, encoded)
         annotated = len(prepared.pending)
         seconds = time.perf_counter() - started
         built_at = self._now()
@@ -1459,7 +1476,8 @@ class Store:
         with self._write() as writing:
             writing.execute(
                 "INSERT OR IGNORE INTO briefs (story_id, members_key, config_key, members, "
-                "built_at, seconds, annotated, brief) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "built_at, seconds, annotated, brief, quote_scores) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     story_id,
                     members_key,
@@ -1469,6 +1487,7 @@ class Store:
                     seconds,
                     annotated,
                     _brief_json(brief),
+                    kept_scores,
                 ),
             )
         logger.info(
@@ -1479,6 +1498,58 @@ class Store:
             seconds,
         )
         return brief
+
+    def _quote_scores(
+        self, story_id: str, annotations: Sequence[ArticleAnnotation]
+    ) -> tuple[dict[QuotePair, float] | None, str | None]:
+        """The quote match scores of the story's articles, and their stored form.
+
+        Scoring every pair of quotes is most of grouping them, and a score depends on its
+        two quotes only. The story's last brief kept the scores of every pair of its
+        articles; they are reused for the articles whose quotes (and the scoring code,
+        :func:`~newsprism.quotes.match_version`) are unchanged, and only the pairs with
+        another article are scored now: a story that gains an article scores that
+        article's quotes against the others.
+
+        Returns:
+            Every nonzero score of the story's speaker-compatible quote pairs (``None``
+            when an annotation has no quotes extracted: the grouping scores then), and
+            the JSON kept with the brief.
+        """
+        from newsprism.quotes import quote_match_scores
+
+        if any(a.quotes is None for a in annotations):
+            return None, None
+        digests = {a.article.id: _quotes_digest(a.quotes or ()) for a in annotations}
+        row = (
+            self._connection()
+            .execute(
+                "SELECT quote_scores FROM briefs WHERE story_id = ? AND quote_scores IS NOT "
+                "NULL ORDER BY id DESC LIMIT 1",
+                (story_id,),
+            )
+            .fetchone()
+        )
+        scores: dict[QuotePair, float] = {}
+        kept: set[str] = set()
+        if row is not None:
+            stored = json.loads(row[0])
+            kept = {i for i, digest in stored["digests"].items() if digests.get(i) == digest}
+            scores = {
+                ((a, i), (b, j)): score
+                for a, i, b, j, score in stored["scores"]
+                if a in kept and b in kept
+            }
+        ids = list(digests)
+        todo = [
+            (x, y) for n, x in enumerate(ids) for y in ids[n:] if x not in kept or y not in kept
+        ]
+        scores.update(quote_match_scores({a.article.id: a.quotes or () for a in annotations}, todo))
+        plain = {
+            "digests": digests,
+            "scores": [[a, i, b, j, score] for ((a, i), (b, j)), score in sorted(scores.items())],
+        }
+        return scores, json.dumps(plain, ensure_ascii=False)
 
     def _load_brief(self, text: str, config: Config) -> Brief:
         from newsprism.plain import from_plain
@@ -1620,14 +1691,27 @@ class Store:
             {a.id: waiter(a) for a in annotation.articles},
         )
 
-    def _save_annotations(self, key: str, prepared: _Prepared) -> None:
+    def _save_annotations(
+        self, key: str, prepared: _Prepared, encoded: Mapping[str, _Columns] | None = None
+    ) -> None:
         """Store the new annotations (with their vectors), and the per-article extractions
-        of the stored ones that changed."""
+        of the stored ones that changed. ``encoded``: the new annotations' columns made
+        ahead (:func:`_encode_new`), their vectors aside."""
+        import numpy as np
+
         new = [
             replace(a, embeddings=prepared.pending[a.article.id]())
             for a in prepared.annotations
             if a.article.id in prepared.pending
         ]
+
+        def columns(a: ArticleAnnotation) -> _Columns:
+            if encoded is None or a.article.id not in encoded:
+                return _encode_annotation(a)
+            made = encoded[a.article.id]
+            vectors = np.ascontiguousarray(a.embeddings, dtype=np.float32).tobytes()
+            return (*made[:3], vectors, *made[4:])  # type: ignore[return-value]
+
         if not new and not prepared.updated:
             return
         now = self._now()
@@ -1643,7 +1727,7 @@ class Store:
                     "INSERT OR IGNORE INTO annotations (article_id, model_key, sentences, "
                     "offsets, docs, embeddings, quotes, quantities, framing, times, roster, "
                     "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(a.article.id, key, *_encode_annotation(a), now) for a in new],
+                    [(a.article.id, key, *columns(a), now) for a in new],
                 )
 
     # ------------------------------------------------------------ changes
@@ -1680,12 +1764,21 @@ class Store:
 
 
 def _brief_json(brief: Brief) -> str:
-    """A brief as stored: every record, with its articles as ids (the store has them)."""
+    """A brief as stored: every record, with its articles as ids (the store has them;
+    dumping their texts and sentences only to drop them was most of this)."""
     from newsprism.plain import dump
 
-    plain = dump(brief)
+    plain = dump(replace(brief, story=replace(brief.story, articles=())))
     plain["story"]["articles"] = [a.id for a in brief.story.articles]
     return json.dumps(plain, ensure_ascii=False)
+
+
+def _quotes_digest(quotes: Sequence[Any]) -> str:
+    """What an article's quote match scores depend on: its quotes, and the scoring code."""
+    from newsprism.plain import dump
+    from newsprism.quotes import match_version
+
+    return content_id("quotes", match_version(), json.dumps(dump(tuple(quotes))))
 
 
 def _unextracted(annotation: ArticleAnnotation) -> bool:
@@ -1724,9 +1817,19 @@ def _extraction_columns(annotation: ArticleAnnotation) -> tuple[str | None, str 
     )
 
 
-def _encode_annotation(
-    annotation: ArticleAnnotation,
-) -> tuple[str, str, bytes, bytes, str, str, str | None, str | None, str | None]:
+_Columns = tuple[str, str, bytes, bytes, str, str, str | None, str | None, str | None]
+
+
+def _encode_new(prepared: _Prepared) -> dict[str, _Columns]:
+    """The columns of the new annotations, their (not yet computed) vectors aside."""
+    return {
+        a.article.id: _encode_annotation(a)
+        for a in prepared.annotations
+        if a.article.id in prepared.pending
+    }
+
+
+def _encode_annotation(annotation: ArticleAnnotation) -> _Columns:
     import numpy as np
     from spacy.tokens import DocBin
 
@@ -1754,7 +1857,7 @@ def _decode_annotation(row: sqlite3.Row, article: Article, vocab: Any) -> Articl
     from newsprism.embed import DIMENSION
     from newsprism.entities import RosterEvidence
     from newsprism.model import FramingProfile, Quote
-    from newsprism.nlp import ParsedParagraph
+    from newsprism.nlp import ParsedParagraph, paragraphs
     from newsprism.pipeline import ArticleAnnotation
     from newsprism.plain import from_plain
     from newsprism.timeline import ArticleTimes
@@ -1766,9 +1869,13 @@ def _decode_annotation(row: sqlite3.Row, article: Article, vocab: Any) -> Articl
     sentences = from_plain(tuple[Sentence, ...], json.loads(row["sentences"]))
     docs = DocBin().from_bytes(row["docs"]).get_docs(vocab)
     offsets = json.loads(row["offsets"])
+    texts = dict(paragraphs(article.text))
     return ArticleAnnotation(
         article=replace(article, sentences=sentences),
-        paragraphs=tuple(ParsedParagraph(o, d) for o, d in zip(offsets, docs, strict=True)),
+        paragraphs=tuple(
+            ParsedParagraph(o, d, _paragraph_text(texts.get(o, ""), d))
+            for o, d in zip(offsets, docs, strict=True)
+        ),
         embeddings=np.frombuffer(row["embeddings"], dtype=np.float32).reshape(-1, DIMENSION),
         quotes=from_plain(tuple[Quote, ...], json.loads(row["quotes"])),
         quantities=from_plain(tuple[Quantity, ...], json.loads(row["quantities"])),
@@ -1776,6 +1883,16 @@ def _decode_annotation(row: sqlite3.Row, article: Article, vocab: Any) -> Articl
         times=optional("times", ArticleTimes),
         roster=optional("roster", RosterEvidence),
     )
+
+
+def _paragraph_text(text: str, doc: Any) -> str:
+    """``doc.text`` taken from the stored article text (``text``, the paragraph that was
+    parsed) rather than rebuilt token by token, which is most of decoding a parse; ``""``
+    (rebuild it) when the lengths disagree."""
+    if not len(doc):
+        return ""
+    last = doc[-1]
+    return text if len(text) == last.idx + len(last.text_with_ws) else ""
 
 
 def _cites(spans: Iterable[Span], articles: set[str]) -> bool:
