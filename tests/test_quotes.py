@@ -358,6 +358,22 @@ def test_a_partial_quotation_and_the_clause_that_holds_it_share_the_cue() -> Non
     assert _extract(text, LEDGER_REPORTED) == [(True, "noted", "Ben Carson", "even died")]
 
 
+@pytest.mark.parametrize(("opening", "closing"), [("“", "”"), ('"', '"'), ("''", "''")])
+def test_a_clause_ending_in_a_quotation_with_its_full_stop_inside_keeps_its_frame(
+    opening: str, closing: str
+) -> None:
+    # the quotation's span takes in the full stop before the closing mark, the clause's
+    # span stops at the last word: the clause still holds the quotation
+    text = (
+        f"Governor Tom Reyes added that he did not support closing the schools "
+        f"{opening}willy-nilly.{closing} The vote is on Friday."
+    )
+    found = _extract(text, True)
+    assert (True, "added", "Tom Reyes", "willy-nilly.") in found
+    frame = f"that he did not support closing the schools {opening}willy-nilly.{closing}"
+    assert (False, "added", "Tom Reyes", frame) in found  # the marks kept in pairs
+
+
 def test_a_reported_clause_takes_in_a_quotation_left_without_a_speaker() -> None:
     from newsprism.quotes import LEDGER_REPORTED
 

@@ -790,7 +790,7 @@ def _reported_speech(
         verb = _token_span(ctx, para, item.cue)
         own = direct_cues.get((verb.start, verb.end), [])
         if own and not (
-            all(any(s <= q.span.start and q.span.end <= e for s, e in item.spans) for q in own)
+            all(_within(item.spans, q, text) for q in own)
             and _words_outside(text, item.spans, own) >= _MIN_FRAME_WORDS
         ):
             continue  # the cue of a direct quote, its content not a clause around it
@@ -832,7 +832,7 @@ def _taken_in(
         q
         for q in direct
         if id(q) not in mine
-        and any(s <= q.span.start and q.span.end <= e for s, e in item.spans)
+        and _within(item.spans, q, text)
     ]
     if inside and _words_outside(text, item.spans, inside) < _MIN_TAKEN_IN_FRAME_WORDS:
         return []
@@ -869,19 +869,34 @@ def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
 
     ``insisting on “ironclad ... guarantees” that Ukraine ...``: the parse puts the
     opening mark outside the content; reading ``ironclad ... guarantees” that ...``
-    would show a quotation closed but never opened.
+    would show a quotation closed but never opened. Straight marks (``"`` and NYT's
+    ``''``) pair up the same way: ``that it was not done "willy-nilly`` takes in ``."``.
     """
     span = text[start:end]
-    opened = span.count("“") + span.count('"') % 2
-    closed = span.count("”")
-    if closed > span.count("“"):
-        before = text.rfind("“", max(0, start - _MARK_REACH), start)
-        if before >= 0 and not text[before + 1 : start].strip():
+    if span.count("“") != span.count("”"):
+        opening, closing = "“", "”"
+        wants_open = span.count("”") > span.count("“")
+    else:
+        # a straight mark ('"', or the two apostrophes of NYT text) left unpaired: it
+        # opens when a space (or nothing) comes before it
+        for mark in ('"', "''"):
+            if span.count(mark) % 2:
+                last = start + span.rindex(mark)
+                opens = last == 0 or text[last - 1].isspace() or text[last - 1] in "([{—–-"
+                opening = closing = mark
+                wants_open = not opens
+                break
+        else:
+            return start, end
+    reach = _MARK_REACH + len(opening) - 1
+    if wants_open:
+        before = text.rfind(opening, max(0, start - reach), start)
+        if before >= 0 and not text[before + len(opening) : start].strip():
             start = before
-    elif opened > closed and span.count("“") > closed:
-        after = text.find("”", end, end + _MARK_REACH)
+    else:
+        after = text.find(closing, end, end + reach)
         if after >= 0 and not text[end:after].strip(" .,;:!?"):
-            end = after + 1
+            end = after + len(closing)
     return start, end
 
 
@@ -913,7 +928,7 @@ def _partial_quote_frames(
             ranges = [(piece[0], piece[-1]) for piece in pieces]
             spans = _char_spans(ctx, para, ranges)
             holds = all(
-                any(s <= q.span.start and q.span.end <= e for s, e in spans) for q in quotes
+                _within(spans, q, ctx.article.text) for q in quotes
             )
             if not holds or _words_outside(ctx.article.text, spans, quotes) < _MIN_FRAME_WORDS:
                 continue
@@ -939,6 +954,21 @@ def _token_at(ctx: _Context, start: int) -> tuple[int, Token] | None:
                     return p_index, view.tokens[i]
             return None
     return None
+
+
+def _within(spans: Sequence[tuple[int, int]], quote: Quote, text: str) -> bool:
+    """Whether a quotation's words lie within one of the spans.
+
+    A quotation's span runs to its closing mark and so takes in the punctuation before
+    it (``"willy-nilly."``), which a reported clause's span, trimmed of edge
+    punctuation, leaves out: the two are compared without the punctuation at the edges.
+    """
+    start, end = quote.span.start, quote.span.end
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    return any(s <= start and end <= e for s, e in spans)
 
 
 def _words_outside(text: str, spans: Sequence[tuple[int, int]], quotes: Sequence[Quote]) -> int:
