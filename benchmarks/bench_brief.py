@@ -11,7 +11,15 @@ the models, then runs ``--repeat`` rounds. Each round times, one right after the
   every token for nobody. The pipeline *with* that idle ``tok2vec`` (what this benchmark
   measured before) is timed as well and reported as ``ratio_vs_senter_ner_with_tok2vec``;
 - ``brief``: the whole pipeline (read, clean, annotate, embed, align, quotes, entities,
-  divergences, framing, timeline, compose) over the files, as ``newsprism brief`` runs it.
+  divergences, framing, timeline, compose) over the files, as ``newsprism brief`` runs it;
+- the floor, the two models the issue mandates, each alone: ``spacy_full``, the pipeline
+  with the parser (quote attribution needs it) as the brief loads and batches it, over the
+  same raw paragraphs as the reference; ``minilm``, the default embedder over exactly the
+  sentences the brief embeds (each article's alignment candidates, one chunk per article,
+  as the pipeline encodes them; also one sentence per call, without padding, as
+  ``minilm_one_per_call``). Their sum is the serial floor and their maximum the floor
+  with the two overlapped on two cores (``floor_*_ratio``): how close to the target any
+  brief built on these two models can get on this machine.
 
 Reported per corpus: the median wall time of each side and their ratio (target <= 1.5),
 the minimum too, the process CPU time of each side and their ratio (all threads; robust
@@ -104,17 +112,33 @@ def _stage_profile(folder: str) -> dict[str, dict[str, float]]:
     }
 
 
+def _brief_chunks(folder: str) -> list[list[str]]:
+    """The sentences the brief embeds: each article's alignment candidates, one chunk each."""
+    from newsprism import pipeline
+    from newsprism.clean import clean_articles
+    from newsprism.config import DEFAULT_CONFIG
+    from newsprism.nlp import annotate
+
+    cleaned = tuple(a for a in clean_articles(pipeline.read([folder]).articles) if a.text.strip())
+    annotation = annotate(cleaned, model=DEFAULT_CONFIG.spacy_model)
+    return [pipeline.candidate_texts(article) for article in annotation.articles]
+
+
 def _measure(folder: str, repeat: int, queue: mp.Queue) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import spacy
     from threadpoolctl import threadpool_limits
 
     from newsprism.config import DEFAULT_CONFIG
+    from newsprism.embed import get_embedder
     from newsprism.nlp import load_spacy
     from newsprism.pipeline import brief_paths, warm_up
 
     warm_up(DEFAULT_CONFIG)
     reference = load_spacy(DEFAULT_CONFIG.spacy_model, parse=False)
+    full = load_spacy(DEFAULT_CONFIG.spacy_model, parse=True)  # the brief's own pipeline
+    embedder = get_embedder(DEFAULT_CONFIG.embedder)
+    chunks = _brief_chunks(folder)
     with_tok2vec = spacy.load(
         DEFAULT_CONFIG.spacy_model, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"]
     )
@@ -129,13 +153,33 @@ def _measure(folder: str, repeat: int, queue: mp.Queue) -> None:
             one = _timed(lambda: list(nlp.pipe(paragraphs, batch_size=64)))
         return min(shipped, one)
 
+    def spacy_as_briefed() -> None:
+        """The parser pipeline as ``nlp.annotate`` runs it: BLAS on one thread, its batches."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            list(full.pipe(paragraphs, batch_size=DEFAULT_CONFIG.spacy_batch_size))
+
+    def minilm(batch_size: int = DEFAULT_CONFIG.batch_size) -> None:
+        for chunk in chunks:
+            embedder.encode(chunk, batch_size)
+
     brief_paths([folder])  # one untimed run: first-call caches (tokenizer, lemmas) fill
     load_before = os.getloadavg()
-    runs: dict[str, list[tuple[float, float]]] = {"reference": [], "with_tok2vec": [], "brief": []}
+    runs: dict[str, list[tuple[float, float]]] = {
+        "reference": [],
+        "with_tok2vec": [],
+        "brief": [],
+        "spacy_full": [],
+        "minilm": [],
+        "minilm_one_per_call": [],
+    }
+    minilm()  # warm: first-call allocations of each batch shape
     for _ in range(repeat):
         runs["reference"].append(best_spacy(reference))
         runs["with_tok2vec"].append(best_spacy(with_tok2vec))
         runs["brief"].append(_timed(lambda: brief_paths([folder])))
+        runs["spacy_full"].append(_timed(spacy_as_briefed))
+        runs["minilm"].append(_timed(minilm))
+        runs["minilm_one_per_call"].append(_timed(lambda: minilm(1)))
     load_after = os.getloadavg()
     stages = _stage_profile(folder)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -145,6 +189,9 @@ def _measure(folder: str, repeat: int, queue: mp.Queue) -> None:
 
     def best(name: str) -> float:
         return min(run[0] for run in runs[name])
+
+    ref, ref_cpu = median("reference", 0), median("reference", 1)
+    spacy_full, embed_s = median("spacy_full", 0), median("minilm", 0)
 
     queue.put(
         {
@@ -162,6 +209,31 @@ def _measure(folder: str, repeat: int, queue: mp.Queue) -> None:
             "brief_cpu_s": round(median("brief", 1), 4),
             "spacy_senter_ner_cpu_s": round(median("reference", 1), 4),
             "cpu_ratio": round(median("brief", 1) / median("reference", 1), 3),
+            "floor": {
+                "minilm_sentences": sum(len(chunk) for chunk in chunks),
+                "minilm_chunks": len(chunks),
+                "minilm_threads": getattr(embedder, "threads", None) or "default",
+                "minilm_s": round(embed_s, 4),
+                "minilm_cpu_s": round(median("minilm", 1), 4),
+                "minilm_ratio": round(embed_s / ref, 3),
+                # no padding, one sentence per call: faster, but other int8 vectors
+                "minilm_one_per_call_s": round(median("minilm_one_per_call", 0), 4),
+                "minilm_one_per_call_ratio": round(median("minilm_one_per_call", 0) / ref, 3),
+                "minilm_one_per_call_cpu_s": round(median("minilm_one_per_call", 1), 4),
+                "spacy_full_s": round(spacy_full, 4),
+                "spacy_full_cpu_s": round(median("spacy_full", 1), 4),
+                "spacy_full_ratio": round(spacy_full / ref, 3),
+                "floor_serial_ratio": round((spacy_full + embed_s) / ref, 3),
+                "floor_overlapped_ratio": round(max(spacy_full, embed_s) / ref, 3),
+                # CPU seconds of all threads: what two shared cores have to find, and
+                # robust to outside load (wall times stretch with it)
+                "minilm_cpu_ratio": round(median("minilm", 1) / ref_cpu, 3),
+                "spacy_full_cpu_ratio": round(median("spacy_full", 1) / ref_cpu, 3),
+                "floor_serial_cpu_ratio": round(
+                    (median("spacy_full", 1) + median("minilm", 1)) / ref_cpu, 3
+                ),
+                "brief_minus_floor_serial_s": round(median("brief", 0) - spacy_full - embed_s, 4),
+            },
             "runs": {
                 name: [{"wall": round(w, 4), "cpu": round(c, 4)} for w, c in values]
                 for name, values in runs.items()
@@ -219,6 +291,30 @@ def _print_table(results: dict[str, dict[str, Any]]) -> None:
             f"{r['brief_cpu_s']:>6.3f} {r['spacy_senter_ner_cpu_s']:>9.3f} "
             f"{r['cpu_ratio']:>9.2f} {r['peak_rss_mib']:>8.1f}"
         )
+    print(
+        "\nthe floor, each alone as a ratio to senter+ner: spaCy with the parser (as the brief "
+        "runs it), MiniLM over the brief's sentences (default threads)"
+    )
+    header = (
+        f"{'corpus':30} {'sents':>5} {'MiniLM s':>8} {'ratio':>5} {'MiniLM CPU':>10} "
+        f"{'1/call ratio':>12} {'spaCy+parser s':>14} {'ratio':>5} {'sum ratio':>9} "
+        f"{'max ratio':>9} {'brief':>5} {'CPU: sum ratio':>14} {'brief':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, r in results.items():
+        f = r["floor"]
+        print(
+            f"{name:30} {f['minilm_sentences']:>5} {f['minilm_s']:>8.3f} "
+            f"{f['minilm_ratio']:>5.2f} {f['minilm_cpu_s']:>10.3f} "
+            f"{f['minilm_one_per_call_ratio']:>12.2f} {f['spacy_full_s']:>14.3f} "
+            f"{f['spacy_full_ratio']:>5.2f} {f['floor_serial_ratio']:>9.2f} "
+            f"{f['floor_overlapped_ratio']:>9.2f} {r['ratio']:>5.2f} "
+            f"{f['floor_serial_cpu_ratio']:>14.2f} {r['cpu_ratio']:>5.2f}"
+        )
+    for name, r in results.items():
+        la = r["load_average"]
+        print(f"load average, {name}: {la['before'][0]:.2f} before, {la['after'][0]:.2f} after")
     for name, r in results.items():
         print(f"\nstages of one run, {name} (seconds):")
         print(f"  {'stage':12} {'wall':>6} {'CPU':>6} {'main-thread CPU':>15}")

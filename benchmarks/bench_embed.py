@@ -11,7 +11,15 @@ keeps a burst of outside load from landing on one backend only), best of ``--rep
 - ``onnx-int8 1 thread``: to justify that default on a 2-core machine;
 - ``onnx-int8 1 thread, length batches``: the same with batches bounded to 5% padding
   (:data:`newsprism.embed.LENGTH_BATCH_PADDING`) instead of plain batches of
-  ``--batch-size`` (what padding costs; off by default, see ``newsprism.embed``).
+  ``--batch-size`` (what padding costs; off by default, see ``newsprism.embed``);
+- ``onnx-int8 1 thread, one sentence per call``: no padding at all, and vectors that no
+  longer depend on their batch mates (what the per-call overhead costs);
+- with ``--optimizer``, exports that run ONNX Runtime's transformer optimizer
+  (``onnxruntime.transformers.optimizer``, BERT, 12 heads, hidden 384) on the fp32 model
+  before the same int8 quantisation: ``fused`` (attention, LayerNorm, GELU, embedding
+  fused; attention becomes ``QAttention``) and ``fused, no attention`` (LayerNorm, GELU
+  only). ONNX Runtime already applies most of these fusions when it loads the plain
+  export, so this shows whether doing them offline pays (it did not here).
 
 Reported per backend: seconds, process CPU seconds (all threads), sentences per second,
 speed-up over sentence-transformers, mean and minimum cosine to the reference embeddings,
@@ -31,6 +39,7 @@ import argparse
 import json
 import os
 import platform
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -71,6 +80,44 @@ def load_sets(max_sentences: int) -> dict[str, tuple[list[str], list[str]]]:
     return {"seeds": _split(seeds), "multiling": (multiling_paras, multiling[:max_sentences])}
 
 
+def optimized_variants(directory: Path) -> dict[str, Path]:
+    """Build the ``--optimizer`` exports from the installed fp32 export, one folder each
+    (as :class:`newsprism.embed.OnnxEmbedder` loads them: ``model.int8.onnx`` in it)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.fusion_options import FusionOptions
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    fp32 = embed.model_dir() / embed.FP32_FILE
+    out: dict[str, Path] = {}
+    for name, attention in {"fused": True, "fused, no attention": False}.items():
+        options = FusionOptions("bert")
+        options.enable_attention = attention
+        # opt_level 1: only the transformer fusions; ONNX Runtime adds its own at load
+        model = optimize_model(
+            str(fp32),
+            model_type="bert",
+            num_heads=12,
+            hidden_size=embed.DIMENSION,
+            opt_level=1,
+            optimization_options=options,
+        )
+        folder = directory / name.replace(", ", "-").replace(" ", "-")
+        folder.mkdir()
+        fused = folder / "fused.onnx"
+        model.save_model_to_file(str(fused))
+        quantize_dynamic(
+            str(fused),
+            str(folder / embed.INT8_FILE),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            # the fused ops are in the com.microsoft domain: shape inference gives up there
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+        out[name] = folder
+    return out
+
+
 def best_of(run: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -97,10 +144,18 @@ def main() -> None:
     parser.add_argument("--max-sentences", type=int, default=2000)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--output", type=Path, default=RESULTS / "embed.json")
+    parser.add_argument(
+        "--optimizer", action="store_true", help="also time transformer-optimizer exports"
+    )
     args = parser.parse_args()
     if not SHARED.is_dir():
         raise SystemExit(f"shared data not found at {SHARED}; nothing to benchmark")
+    with tempfile.TemporaryDirectory() as tmp:
+        run(args, optimized_variants(Path(tmp)) if args.optimizer else {})
 
+
+def run(args: argparse.Namespace, variants: dict[str, Path]) -> None:
+    """Time every backend on both sentence sets, write the JSON and print the table."""
     sets = load_sets(args.max_sentences)
     backends: dict[str, embed.Embedder] = {
         "sentence-transformers": embed.SentenceTransformersEmbedder(threads=2),
@@ -110,7 +165,15 @@ def main() -> None:
         "onnx-int8 1 thread, length batches": embed.OnnxEmbedder(
             quantized=True, threads=1, max_padding=embed.LENGTH_BATCH_PADDING
         ),
+        "onnx-int8 1 thread, one sentence per call": embed.OnnxEmbedder(quantized=True, threads=1),
+        **{
+            f"onnx-int8 {name} 1 thread": embed.OnnxEmbedder(
+                quantized=True, threads=1, directory=folder
+            )
+            for name, folder in variants.items()
+        },
     }
+    batch_sizes = {"onnx-int8 1 thread, one sentence per call": 1}
     load_seconds = {}
     for name, backend in backends.items():
         started = time.perf_counter()
@@ -131,7 +194,8 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, backend in backends.items():
                 started, cpu = time.perf_counter(), time.process_time()
-                vectors[name] = backend.encode(sentences, batch_size=args.batch_size)
+                size = batch_sizes.get(name, args.batch_size)
+                vectors[name] = backend.encode(sentences, batch_size=size)
                 best[name] = min(best[name], time.perf_counter() - started)
                 best_cpu[name] = min(best_cpu[name], time.process_time() - cpu)
         reference = vectors["sentence-transformers"]
@@ -162,6 +226,7 @@ def main() -> None:
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
         },
         "default_threads": embed._default_threads(),
+        "batch_sizes": {name: batch_sizes.get(name, args.batch_size) for name in backends},
         "load_seconds": load_seconds,
         "spacy_senter_ner_seeds_seconds": round(spacy_seconds, 4),
         "sets": results,

@@ -113,6 +113,14 @@ def test_length_batches_bound_padding_and_size() -> None:
     assert embed.length_batches([3, 1, 2, 9, 4], batch_size=2) == [[1, 2], [0, 4], [3]]
 
 
+def test_distinct_maps_every_text_to_its_first_copy() -> None:
+    slots, distinct = embed._distinct(["b", "a", "b", "c", "a", "b"])
+    assert distinct == ["b", "a", "c"]
+    assert [distinct[i] for i in slots] == ["b", "a", "b", "c", "a", "b"]
+    slots, distinct = embed._distinct([])
+    assert distinct == [] and slots.shape == (0,)
+
+
 # --------------------------------------------------------------------------- real model
 
 
@@ -204,3 +212,25 @@ def test_length_batching_changes_no_fp32_vector(onnx_fp32: embed.Embedder) -> No
     lengths = [len(e.ids) for e in embed.load_tokenizer().encode_batch(texts)]
     assert len(embed.length_batches(lengths, 64, embed.LENGTH_BATCH_PADDING)) > 1
     np.testing.assert_allclose(bounded.encode(texts), onnx_fp32.encode(texts), atol=1e-4)
+
+
+def test_repeated_sentences_are_encoded_once_and_change_no_vector(
+    onnx_default: embed.Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wire copy repeats sentences verbatim: each distinct text goes through the model
+    once, and (one batch, int8 included) every vector is what it is without the copies."""
+    texts = [TALKS, UNRELATED, TALKS, "Nato said no.", UNRELATED, TALKS]
+    distinct = [TALKS, UNRELATED, "Nato said no."]
+    expected = onnx_default.encode(distinct)
+    session = onnx_default._session  # type: ignore[attr-defined]
+    rows_run: list[int] = []
+
+    class Counting:
+        def run(self, outputs: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+            rows_run.append(len(feeds["input_ids"]))
+            return session.run(outputs, feeds)
+
+    monkeypatch.setattr(onnx_default, "_session", Counting())
+    vectors = onnx_default.encode(texts)
+    assert rows_run == [3]
+    np.testing.assert_allclose(vectors, expected[[0, 1, 0, 2, 1, 0]], atol=1e-6)
