@@ -822,9 +822,12 @@ def _comparable(a: Quantity, b: Quantity) -> bool:
     not "three states" / "five states", not "627,000 deaths" / "3.3 million")."""
     if a.kind == "count" and min(a.high, b.high) < MIN_COUNT:
         return False
-    low = max(min(a.high, b.high), 1e-9)
-    high = max(a.low, b.low)
-    return high / low <= MAX_RATIO
+    return _within_ratio(a, b)
+
+
+def _within_ratio(a: Quantity, b: Quantity) -> bool:
+    """The two numbers lie within :data:`MAX_RATIO` of each other."""
+    return max(a.low, b.low) / max(min(a.high, b.high), 1e-9) <= MAX_RATIO
 
 
 MAX_STATEMENT_WORDS = 60  # a longer "sentence" is a table or a list, not a statement
@@ -1050,10 +1053,7 @@ def _small_counts_in_one_sentence(
         return False
     if qa.canonical_head in GAME_STATISTICS:  # "blocked two shots" in a run, six in the game
         return False
-    return (
-        max(qa.low, qb.low) / max(min(qa.high, qb.high), 1e-9) <= MAX_RATIO
-        and similarity(a.citations[1], b.citations[1]) >= SAME_SENTENCE
-    )
+    return _within_ratio(qa, qb) and similarity(a.citations[1], b.citations[1]) >= SAME_SENTENCE
 
 
 def _shown_answers(
