@@ -10,7 +10,8 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,19 +130,23 @@ def annotate_articles(
     progress: Progress | None = None,
 ) -> tuple[ArticleAnnotation, ...]:
     """spaCy annotation and MiniLM embedding of cleaned articles, one record per article."""
+    from concurrent.futures import ThreadPoolExecutor
+
     timings = timings or Timings()
     note = progress or (lambda _stage: None)
-    annotation, chunks = _annotate_and_embed(cleaned, config, timings, note)
-    return tuple(
-        ArticleAnnotation(article, annotation.docs[article.id], chunk)
-        for article, chunk in zip(annotation.articles, chunks, strict=True)
-    )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+        annotations, pending = annotate_pending(cleaned, config, pool, timings=timings)
+        note("embed")
+        return timings.run(
+            "embed",
+            lambda: tuple(
+                replace(a, embeddings=pending[a.article.id]()) for a in annotations
+            ),
+        )
 
 
 def with_extractions(annotation: ArticleAnnotation) -> ArticleAnnotation:
     """The annotation with its article's per-article extractions made (once)."""
-    from dataclasses import replace
-
     from newsprism.divergence import extract_quantities
     from newsprism.entities import roster_evidence
     from newsprism.framing import framing_profile
@@ -179,6 +184,8 @@ def build_story(
     progress: Progress | None = None,
 ) -> tuple[Story, Brief]:
     """Clean, annotate, align and extract one story, and compose its brief."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from newsprism.clean import clean_articles
 
     timings = timings or Timings()
@@ -188,10 +195,13 @@ def build_story(
     cleaned = timings.run("clean", clean_articles, articles)
     cleaned = tuple(a for a in cleaned if a.text.strip())
     note("annotate")
-    annotations = annotate_articles(cleaned, config, timings=timings, progress=note)
-    return story_from_annotations(
-        annotations, config, skipped=skipped, timings=timings, progress=note
-    )
+    # The stages that need only the parses run while the vectors come in.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+        annotations, pending = annotate_pending(cleaned, config, pool, timings=timings)
+        return story_from_annotations(
+            annotations, config, skipped=skipped, timings=timings, progress=note,
+            pending=pending,
+        )
 
 
 def story_from_annotations(
@@ -359,76 +369,72 @@ def story_from_annotations(
     return story, brief
 
 
-def _annotate_and_embed(
-    cleaned: Sequence[Article], config: Config, timings: Timings, note: Progress
-) -> tuple[Any, list[Any]]:
-    """spaCy annotation with MiniLM embedding of the alignment candidates, overlapped.
+def annotate_pending(
+    cleaned: Sequence[Article],
+    config: Config,
+    pool: Executor,
+    *,
+    timings: Timings | None = None,
+) -> tuple[tuple[ArticleAnnotation, ...], dict[str, Callable[[], np.ndarray]]]:
+    """spaCy annotation of cleaned articles, with their embeddings still coming in.
 
-    spaCy runs on one core; each article's sentences are embedded on the other core(s) as
-    soon as spaCy has split it. Chunks not started when spaCy finishes are embedded
-    together with every core.
+    spaCy runs on one core; each article's alignment candidates are queued for MiniLM on
+    ``pool`` (on the other core) as soon as spaCy has split it, so the caller can go on
+    with every stage that needs only the parses while the vectors come in.
 
     Returns:
-        The annotation, and each article's candidate embeddings (in article order).
+        The annotations, with empty ``embeddings``, and for each article a function that
+        returns its vectors. The first call cancels every chunk not yet started (their
+        vectors are then made by their own call, at once and with every thread) and
+        waits for a started one: once the caller needs vectors, no core idles behind a
+        queue. Each chunk (one article's sentences) is always encoded on its own, so its
+        vectors do not depend on which thread made them (int8 activation scales are set
+        per batch) and a brief comes out the same on every run.
     """
-    from collections import defaultdict, deque
-    from concurrent.futures import Future, ThreadPoolExecutor
-
+    import numpy as np
     from threadpoolctl import threadpool_limits
 
-    from newsprism.embed import get_embedder
+    from newsprism.embed import DIMENSION
     from newsprism.nlp import annotate
 
-    beside_spacy = get_embedder(config.embedder, threads=embed_threads())
-    tasks: list[tuple[list[str], Future[Any]]] = []
-    embedded: list[str] = []  # article id of each task
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+    timings = timings or Timings()
+    futures: dict[str, Future[np.ndarray]] = {}
 
-        def embed_article(article: Article) -> None:
-            texts = candidate_texts(article)
-            if len(tasks) == len(cleaned) - 1:  # the last: spaCy is done, every core is free
-                future: Future[Any] = Future()  # left pending: _finish_embedding runs it
-            else:
-                future = pool.submit(beside_spacy.encode, texts, config.batch_size)
-            tasks.append((texts, future))
-            embedded.append(article.id)
-
-        with threadpool_limits(limits=1, user_api="blas"):
-            annotation = timings.run(
-                "annotate",
-                annotate,
-                cleaned,
-                model=config.spacy_model,
-                batch_size=config.spacy_batch_size,
-                on_article=embed_article,
-            )
-        note("embed")
-        chunks = timings.run(
-            "embed", _finish_embedding, tasks, get_embedder(config.embedder), config.batch_size
+    def queue(article: Article) -> None:
+        futures[article.id] = pool.submit(
+            embed_candidates, article, config, threads=embed_threads()
         )
-    by_article: dict[str, deque[Any]] = defaultdict(deque)
-    for article_id, chunk in zip(embedded, chunks, strict=True):
-        by_article[article_id].append(chunk)
-    return annotation, [by_article[a.id].popleft() for a in annotation.articles]
 
+    with threadpool_limits(limits=1, user_api="blas"):  # spaCy on one core
+        annotation = timings.run(
+            "annotate",
+            annotate,
+            cleaned,
+            model=config.spacy_model,
+            batch_size=config.spacy_batch_size,
+            on_article=queue,
+        )
 
-def _finish_embedding(
-    tasks: Sequence[tuple[list[str], Any]], embedder: Any, batch_size: int
-) -> list[Any]:
-    """Per-chunk embeddings in order: started chunks are awaited, the rest are cancelled
-    and embedded here with every thread.
+    def waiter(article: Article) -> Callable[[], np.ndarray]:
+        done: list[np.ndarray] = []
 
-    Each chunk (one article's sentences) is always encoded on its own, so its vectors
-    do not depend on which thread got to it: int8 activation scales are set per batch,
-    and a brief must come out the same on every run.
-    """
-    chunks: list[Any] = []
-    for texts, future in tasks:
-        if future.cancel():
-            chunks.append(embedder.encode(texts, batch_size))
-        else:
-            chunks.append(future.result())
-    return chunks
+        def wait() -> np.ndarray:
+            if not done:
+                for future in futures.values():  # the queue stops here
+                    future.cancel()
+                future = futures[article.id]
+                done.append(
+                    embed_candidates(article, config) if future.cancelled() else future.result()
+                )
+            return done[0]
+
+        return wait
+
+    empty = np.zeros((0, DIMENSION), np.float32)  # until the vectors are in
+    return (
+        tuple(ArticleAnnotation(a, annotation.docs[a.id], empty) for a in annotation.articles),
+        {a.id: waiter(a) for a in annotation.articles},
+    )
 
 
 def brief_paths(

@@ -1638,58 +1638,14 @@ class Store:
     def _parse_new(
         todo: Sequence[Article], config: Config, timings: Any, pool: Any
     ) -> tuple[list[ArticleAnnotation], dict[str, Callable[[], np.ndarray]]]:
-        """spaCy annotation of the new articles; each article's embedding is queued on
-        ``pool`` as soon as spaCy has split it.
-
-        Returns:
-            The annotations, with empty ``embeddings`` until their vectors are in, and
-            for each article a function that returns its vectors: it waits for a started
-            embedding, or runs a not yet started one at once with every thread.
-        """
-        import numpy as np
-        from threadpoolctl import threadpool_limits
-
-        from newsprism.embed import DIMENSION
-        from newsprism.nlp import annotate
-        from newsprism.pipeline import ArticleAnnotation, embed_candidates, embed_threads
+        """spaCy annotation of the new articles, their embeddings queued on ``pool``
+        (:func:`newsprism.pipeline.annotate_pending`)."""
+        from newsprism.pipeline import annotate_pending
 
         if not todo:
             return [], {}
-        futures: dict[str, Any] = {}
-
-        def queue(article: Article) -> None:
-            futures[article.id] = pool.submit(
-                embed_candidates, article, config, threads=embed_threads()
-            )
-
-        with threadpool_limits(limits=1, user_api="blas"):  # spaCy on one core
-            annotation = timings.run(
-                "annotate",
-                annotate,
-                todo,
-                model=config.spacy_model,
-                batch_size=config.spacy_batch_size,
-                on_article=queue,
-            )
-
-        def waiter(article: Article) -> Callable[[], np.ndarray]:
-            done: list[np.ndarray] = []
-
-            def wait() -> np.ndarray:
-                if not done:
-                    future = futures[article.id]
-                    done.append(
-                        embed_candidates(article, config) if future.cancel() else future.result()
-                    )
-                return done[0]
-
-            return wait
-
-        empty = np.zeros((0, DIMENSION), np.float32)  # until the vectors are in
-        return (
-            [ArticleAnnotation(a, annotation.docs[a.id], empty) for a in annotation.articles],
-            {a.id: waiter(a) for a in annotation.articles},
-        )
+        annotations, pending = annotate_pending(todo, config, pool, timings=timings)
+        return list(annotations), pending
 
     def _save_annotations(
         self, key: str, prepared: _Prepared, encoded: Mapping[str, _Columns] | None = None
