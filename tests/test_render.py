@@ -112,6 +112,21 @@ def test_markdown_lists_points_with_support_and_citations():
     assert "Dana Okafor" in md
 
 
+def test_markdown_names_what_only_one_outlet_states():
+    """A sentence that shares its point with other outlets is listed as one outlet's
+    report for its new facts: the reader must see which words those are, verbatim."""
+    brief = _brief()
+    a = brief.story.articles[0]
+    s0 = a.sentences[0].span
+    monday = s0.__class__(a.id, a.text.index("Monday"), a.text.index("Monday") + len("Monday"))
+    report = UniqueReport("Alpha Daily", a.sentences[0].text, (s0,), (monday,))
+    md = render_markdown(replace(brief, unique=(report,)))
+    line = next(x for x in md.splitlines() if x.startswith("- The bridge closed"))
+    assert line.endswith("— only here: “Monday”")
+    plain = render_markdown(brief)  # no new facts: nothing claimed as only here
+    assert "only here" not in plain
+
+
 def test_unknown_format_names_the_choices():
     try:
         render(_brief(), "pdf")

@@ -269,6 +269,28 @@ def test_quote_ledger_divergences_timeline_and_people(service: str, watched: Wat
     watched.assert_clean()
 
 
+def test_one_outlets_reports_show_their_new_facts(service: str, watched: Watched) -> None:
+    """A report listed for its new names and numbers shows them, verbatim, each linking
+    to its own passage; a report without new facts claims none."""
+    story = _sample_story(service)
+    brief, texts = _brief_and_texts(service, story["id"])
+    page = _open_story(watched, service, story["id"])
+    items = page.locator("#unique li")
+    assert items.count() == len(brief["unique"])
+    with_new = [u for u in brief["unique"] if u.get("highlights")]
+    assert with_new, "the sample story has reports that add a name or a number"
+    assert page.locator("#unique .only-here").count() == len(with_new)
+    report = with_new[0]
+    links = items.filter(has_text=report["text"][:40]).first.locator(".only-here a.cite")
+    assert links.all_inner_texts() == [h["text"] for h in report["highlights"]]
+    for link, highlight in zip(links.all(), report["highlights"], strict=True):
+        cited = highlight["citation"]
+        start, end = int(link.get_attribute("data-start")), int(link.get_attribute("data-end"))
+        assert (start, end) == (cited["start"], cited["end"])
+        assert texts[cited["article_id"]][start:end] == highlight["text"]
+    watched.assert_clean()
+
+
 def test_keyboard_opens_and_closes_a_citation(service: str, watched: Watched) -> None:
     story = _sample_story(service)
     page = _open_story(watched, service, story["id"])

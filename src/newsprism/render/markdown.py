@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsprism.model import Brief, Span
+from newsprism.model import Brief, Span, Story
 from newsprism.render import tables
 
 
@@ -14,6 +14,11 @@ def _cite(spans: tuple[Span, ...], labels: dict[str, str], limit: int = 6) -> st
     shown = [f"{labels.get(s.article_id, s.article_id)} {s.start}–{s.end}" for s in spans[:limit]]
     more = f" +{len(spans) - limit}" if len(spans) > limit else ""
     return "[" + "; ".join(shown) + more + "]"
+
+
+def _text_of(story: Story, span: Span) -> str:
+    article = next(a for a in story.articles if a.id == span.article_id)
+    return article.text[span.start : span.end]
 
 
 def _one_line(text: str) -> str:
@@ -42,7 +47,10 @@ def render_markdown(brief: Brief) -> str:
             if report.outlet != current:
                 current = report.outlet
                 lines += [f"### {current}", ""]
-            lines.append(f"- {_one_line(report.text)} {_cite(report.citations, labels)}")
+            # a sentence that shares its point with other outlets is here for its new facts
+            only = "; ".join(f"“{_one_line(_text_of(story, span))}”" for span in report.highlights)
+            adds = f" — only here: {only}" if only else ""
+            lines.append(f"- {_one_line(report.text)} {_cite(report.citations, labels)}{adds}")
     if story.quotes:
         lines += ["", "## Who said what", ""]
         texts = {a.id: a.text for a in story.articles}

@@ -594,6 +594,19 @@
     );
   }
 
+  // A sentence that shares its point with other outlets is listed for the names and
+  // numbers no other outlet states: show them, each linking to its passage.
+  function onlyHere(ctx, report) {
+    const highlights = report.highlights || [];
+    if (!highlights.length) return null;
+    return el(
+      "span",
+      { class: "only-here" },
+      " only here: ",
+      highlights.map((h) => [citeLink(ctx, h.citation, h.text), " "]),
+    );
+  }
+
   function uniqueSection(ctx) {
     const unique = ctx.brief.unique || [];
     if (!unique.length) return null;
@@ -607,7 +620,7 @@
         "div",
         { class: "unique-outlet" },
         el("h3", {}, outlet),
-        el("ul", { class: "plain" }, reports.map((r) => el("li", {}, r.text, " ", citeLinks(ctx, r.citations)))),
+        el("ul", { class: "plain" }, reports.map((r) => el("li", {}, r.text, " ", citeLinks(ctx, r.citations), onlyHere(ctx, r)))),
       ),
     );
     return section("unique", "Only one outlet reports", groups);
