@@ -266,7 +266,11 @@ def align(
             group, [j for j in supporting if j not in used_reps], similarity, cands
         )
         used_reps.add(rep)
-        cited = [rep] + [i for i in group + supporting if i != rep]
+        # The point reads as ``rep``'s sentence, so only sentences that carry what it says
+        # support it: a member linked to the centre alone is left for another point.
+        apart = [i for i in group if i != rep and not linked[rep, i]]
+        covered[apart] = False
+        cited = [rep] + [i for i in group + supporting if i != rep and linked[rep, i]]
         outlets = sorted({articles[article_of[i]].outlet for i in cited})
         points.append(
             Point(
