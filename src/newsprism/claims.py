@@ -8,7 +8,10 @@ things a reader cares about, each read off the spaCy dependency parse with small
   statement, where the sentence characterises something (a predicative adjective, "the
   talks were *difficult but professional*"; or a described-as complement, "described the
   talks as *complex and very professional*"). Descriptive adjectives ("military",
-  "Russian", per the subjectivity lexicon of :mod:`newsprism.lexicons`) are ignored.
+  "Russian", per the subjectivity lexicon of :mod:`newsprism.lexicons`) and comparatives
+  ("higher than") are ignored, and two wordings are compared only when they give one
+  speaker's view (:func:`speaker`: the same named speaker, or both the outlets' own
+  unattributed narrative), not two sources' opposite claims.
 * **attribution**: the verb that introduces the same speaker's same statement, when the
   verbs lend a different stance ("said" vs "insisted" vs "claimed" vs "admitted"; see
   :data:`newsprism.lexicons.REPORTING_VERBS`). Verbs of one class ("said", "told") are
@@ -53,6 +56,7 @@ from newsprism.entities import (
     TITLE_WORDS,
     entity_key,
     name_words,
+    role_words,
 )
 from newsprism.lexicons import adjective_entry, is_descriptive, reporting_class
 from newsprism.model import Article, Divergence, DivergenceAnswer, Entity, Sentence, Span
@@ -78,6 +82,10 @@ CHARACTERISING = frozenset(
      "portray", "dub", "consider", "find"}
 )  # fmt: skip
 PRONOUNS = frozenset({"it", "they", "this", "that", "these", "those"})
+#: Comparative and superlative adjectives relate the target to something else ("three points
+#: higher than Clinton's support", "her lead is much larger" with superdelegates counted):
+#: a comparison, not how the target itself is characterised (PolNeAR review).
+COMPARATIVE_TAGS = frozenset({"JJR", "JJS"})
 #: Targets a characterisation is not compared on: a person ("Gigante was willing", "was
 #: mentally competent") is characterised by many unrelated statements, and a generic class
 #: ("such tremors are common") is not the event itself.
@@ -152,6 +160,10 @@ METONYMS: dict[str, str] = {
 _QUOTED = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
 
 
+#: The speaker of a characterisation the outlet states in its own voice, attributed to no one.
+NARRATIVE: frozenset[str] = frozenset({"narrative"})
+
+
 @dataclass(frozen=True)
 class Member:
     """One outlet's sentence of a point, with its parse."""
@@ -176,8 +188,12 @@ class Finding:
     phrase: tuple[Token, Token]  # first and last token of the differing words
     words: tuple[Token, ...]  # each differing word
     label: str  # readable anchor for the question ("the talks", "Ryabkov", ...)
-    context: frozenset[str] = frozenset()  # content lemmas of a reported statement
+    #: content lemmas of a reported statement, or of what narrows a characterised target
+    context: frozenset[str] = frozenset()
     quotes: tuple[str, ...] = ()  # the direct quotations a speaker is given
+    #: who makes a characterisation (:func:`speaker`): actor keys, :data:`NARRATIVE` for
+    #: the outlet's own unattributed narrative, ``None`` when the speaker is not resolved
+    speaker: frozenset[str] | None = NARRATIVE
 
 
 # ---------------------------------------------------------------------------- parse access
@@ -344,15 +360,115 @@ def _characterised(adjective: Token) -> Token | None:
     return None
 
 
-def characterisations(member: Member) -> list[Finding]:
-    """The sentence's characterisations: the target and its evaluative adjectives."""
+#: Clauses whose subject is the subject of the clause they hang on ("diplomats emerged ...,
+#: describing the talks as useful").
+_SHARED_SUBJECT_DEPS = frozenset({"advcl", "conj", "xcomp", "pcomp"})
+_SPEAKER_LABELS = frozenset({"NORP", "GPE", "ORG", "PERSON"})
+
+
+def _speaking_verb(token: Token) -> bool:
+    """A verb that gives a speaker's view of something: reporting ("said", "claimed") or
+    characterising ("described ... as", "called")."""
+    lemma = token.lemma_.lower()
+    return token.pos_ in ("VERB", "AUX") and (
+        reporting_class(lemma) is not None or lemma in CHARACTERISING
+    )
+
+
+def _group_keys(noun: Token) -> frozenset[str]:
+    """Actor keys of the named modifiers of an unnamed group ("US and Russian diplomats":
+    the US and Russia), demonyms and seats of government folded."""
+    keys: set[str] = set()
+    for token in noun.subtree:
+        if token is noun or token.ent_type_ not in _SPEAKER_LABELS:
+            continue
+        words = role_words(token.text) or frozenset({entity_key(token.text)})
+        keys.update(f"name:{METONYMS.get(w, w)}" for w in words)
+    return frozenset(keys)
+
+
+def _speaker_of(verb: Token, entities: Mapping[str, str] | None) -> frozenset[str] | None:
+    """Who speaks through ``verb``: its named subject ("Ryabkov said", "Russia described"),
+    the named modifiers of an unnamed one ("US and Russian diplomats"), or the noun of an
+    unnamed one ("officials said": ``noun:official``); ``None`` for a pronoun or no subject
+    ("he said": not resolved here, so not comparable)."""
+    subject = _subject(verb)
+    while subject is None and verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head is not verb:
+        verb = verb.head
+        subject = _subject(verb)
+    if subject is None and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        subject = verb.head  # "diplomats describing the talks as useful"
+    if subject is None:  # "Suga, responding to a question, said": parsed as the clause's
+        subject = next(  # subject
+            (_subject(c) for c in verb.children if c.dep_ == "advcl" and c.i < verb.i), None
+        )
+    if subject is None or subject.pos_ == "PRON":
+        return None
+    keys = _subject_keys(subject, entities) or _group_keys(subject)
+    return keys or frozenset({f"noun:{subject.lemma_.lower()}"})
+
+
+def _according_to(clause: Token, entities: Mapping[str, str] | None) -> frozenset[str] | None:
+    """The source of an "according to X" attached to the clause, if any."""
+    for child in clause.children:
+        if child.lower_ == "according" and child.dep_ == "prep":
+            for to in child.children:
+                for source in to.children:
+                    if source.dep_ == "pobj":
+                        named = _subject_keys(source, entities) or _group_keys(source)
+                        return named or frozenset({f"noun:{source.lemma_.lower()}"})
+    return None
+
+
+def speaker(adjective: Token, entities: Mapping[str, str] | None = None) -> frozenset[str] | None:
+    """Who characterises something with ``adjective``.
+
+    Two outlets' wordings of a characterisation are comparable only when they give the
+    same speaker's view (the hand review of PolNeAR found every cross-speaker comparison
+    meaningless: Comey's "wrong" against Clinton's "truthful", a reporter's "much larger"
+    against a strategist's "significant"). The speaker is the subject of the nearest
+    reporting or characterising verb above the adjective ("Ryabkov said it was difficult",
+    "Russia described the talks as complex"), or the source of an "according to"; a
+    quoted adjective with no such verb above it takes the sentence's one reporting verb
+    ("'The conversation was difficult,' Ryabkov said" parsed as two clauses). A sentence
+    that attributes nothing is the outlet's own narrative (:data:`NARRATIVE`). ``None``
+    when the speaker is a pronoun or cannot be read (a sentence with reporting verbs none
+    of which governs the adjective): such a characterisation is not compared.
+    """
+    for clause in adjective.ancestors:
+        if _speaking_verb(clause):
+            return _speaker_of(clause, entities)
+        source = _according_to(clause, entities)
+        if source is not None:
+            return source
+    sentence = adjective.sent
+    attributing = [t for t in sentence if _speaking_verb(t) and not _in_quotes(t)]
+    if _in_quotes(adjective):
+        # "'The conversation was difficult,' Ryabkov said", parsed as two clauses
+        return _speaker_of(attributing[0], entities) if len(attributing) == 1 else None
+    if attributing or any(t.lower_ == "according" for t in sentence):
+        return None  # someone speaks in the sentence, but the parse does not say who says this
+    return NARRATIVE
+
+
+def _same_speaker(a: Finding, b: Finding) -> bool:
+    """Both characterisations come from one speaker: resolved speakers that share an actor
+    ("Russia" and "US and Russian diplomats"), or both the outlets' own narrative."""
+    return a.speaker is not None and b.speaker is not None and bool(a.speaker & b.speaker)
+
+
+def characterisations(
+    member: Member, entities: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """The sentence's characterisations: the target, its evaluative adjectives and who
+    characterises it (:func:`speaker`)."""
     out: list[Finding] = []
     seen: set[int] = set()
     if _is_question(member):
         return out
     for token in member.tokens:
-        if token.pos_ != "ADJ" or token.i in seen:
-            continue
+        if token.pos_ != "ADJ" or token.i in seen or token.tag_ in COMPARATIVE_TAGS:
+            continue  # "higher than Clinton's support", "much larger": a comparison
         target = _characterised(token)
         if target is None or _negation(token.head) is not None or _negation(token) is not None:
             continue  # "is not likely": a negated characterisation is another claim
@@ -377,9 +493,24 @@ def characterisations(member: Member) -> list[Finding]:
                 phrase=(phrase_tokens[0], phrase_tokens[-1]),
                 words=words,
                 label=" ".join(t.text for t in label_tokens),
+                context=_narrowing(target),
+                speaker=speaker(token, entities),
             )
         )
     return out
+
+
+def _narrowing(target: Token) -> frozenset[str]:
+    """Content lemmas of the prepositional phrases that narrow a target ("her statements
+    *in a closed-door FBI interview*"): such a target is a part of what the bare noun names
+    ("those statements"), so the two are not one thing (PolNeAR review)."""
+    return frozenset(
+        t.lemma_.lower()
+        for child in target.children
+        if child.dep_ == "prep"
+        for t in child.subtree
+        if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not t.is_stop
+    )
 
 
 CONDITIONS = frozenset({"if", "unless", "whether"})
@@ -432,10 +563,12 @@ def _event_target(target: Token) -> bool:
 
 
 def _same_target(a: Finding, b: Finding) -> bool:
-    """The same target noun; or a pronoun ("said it was ...") whose characterisation
-    shares a word with the other, which shows both describe the same thing."""
+    """The same target noun, narrowed alike (:func:`_narrowing`: "the prospects of finding
+    survivors" in both, not "those statements" against "her statements in an interview");
+    or a pronoun ("said it was ...") whose characterisation shares a word with the other,
+    which shows both describe the same thing."""
     if a.key == b.key and a.key[0] != "pronoun":
-        return True
+        return a.context == b.context or bool(a.context & b.context)
     return "pronoun" in (a.key[0], b.key[0]) and bool(a.value & b.value)
 
 
@@ -686,7 +819,7 @@ RULES: tuple[_Rule, ...] = (
 def _matches(rule: _Rule, a: Finding, b: Finding) -> bool:
     """Both findings are about the same thing (so that their values can be compared)."""
     if rule.extract in ("characterisations", "named_characterisations"):
-        return _same_target(a, b)
+        return _same_target(a, b) and _same_speaker(a, b)
     if rule.extract == "attributions":
         return a.key == b.key and _same_statement(a, b)
     if rule.extract == "quoted_speakers":
@@ -746,9 +879,9 @@ def compare_members(
     out: list[Divergence] = []
     seen: set[tuple[str, frozenset[tuple[int, int, int]]]] = set()
     extractors = {
-        "characterisations": lambda m: characterisations(m),
+        "characterisations": lambda m: characterisations(m, entities),
         "named_characterisations": lambda m: [
-            f for f in characterisations(m) if f.key[0] != "pronoun"
+            f for f in characterisations(m, entities) if f.key[0] != "pronoun"
         ],
         "attributions": lambda m: attributions(m, entities),
         "predications": lambda m: predications(m, entities),
@@ -856,7 +989,7 @@ class ClaimFindings:
             if extract == "named_characterisations":
                 found = [f for f in self.of(member, "characterisations") if f.key[0] != "pronoun"]
             elif extract == "characterisations":
-                found = characterisations(member)
+                found = characterisations(member, self.entities)
             else:
                 found = _ENTITY_EXTRACTORS[extract](member, self.entities)
             self._found[key] = found
@@ -881,7 +1014,10 @@ _ENTITY_EXTRACTORS: dict[str, Callable[[Member, Mapping[str, str] | None], list[
     "actions": actions,
     "quoted_speakers": quoted_speakers,
 }
-_EXTRACTS = ("characterisations", "named_characterisations", *_ENTITY_EXTRACTORS)
+#: The rules a brief shows, and the extractors they read: the other kinds are made only
+#: when asked for (:func:`compare_members`' ``rules``), not for every brief.
+SHOWN_RULES = tuple(rule for rule in RULES if rule.kind in SHOWN_KINDS)
+_EXTRACTS = ("named_characterisations", *dict.fromkeys(rule.extract for rule in SHOWN_RULES))
 
 
 def sentence_similarity(alignment: Alignment) -> Callable[[Span, Span], float]:
@@ -937,7 +1073,8 @@ def claim_divergences(
     min_similarity: float = MIN_SIMILARITY,
     findings: ClaimFindings | None = None,
 ) -> tuple[Divergence, ...]:
-    """Characterisation, attribution, negation and actor divergences of a story's points.
+    """The divergences of a story's points that a brief shows (:data:`SHOWN_RULES`):
+    characterisations compared, attribution verbs in conflict.
 
     Args:
         articles: the annotated articles, in the order the alignment indexes them.
@@ -970,9 +1107,12 @@ def claim_divergences(
             for i in range(len(ids))
             for j in range(i + 1, len(ids))
         }
-        keep(compare_members(members, pair_ok, entities=index, findings=findings))
+        keep(
+            compare_members(
+                members, pair_ok, entities=index, rules=SHOWN_RULES, findings=findings
+            )
+        )
     keep(_linked_characterisations(alignment, findings, min_similarity))
-    out = [d for d in out if d.kind in SHOWN_KINDS]
     out.sort(key=lambda d: (not d.conflict, -len(d.answers), d.kind))
     logger.info("%d claim divergences", len(out))
     return tuple(out)
@@ -995,4 +1135,5 @@ __all__ = [
     "quoted_speakers",
     "sentence_similarity",
     "sentence_tokens",
+    "speaker",
 ]

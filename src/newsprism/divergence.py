@@ -93,6 +93,7 @@ _SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("troop", "soldier", "serviceman", "servicemen", "force", "personnel", "military"),
     ("people", "person", "civilian", "resident", "citizen"),
     ("death", "dead", "fatality", "casualty", "killed", "kill", "die"),
+    ("win", "take", "capture", "secure"),  # "took 156 seats", "won 157 of 338 seats"
     ("mile", "mi"),
     ("foot", "feet", "ft"),
     ("kilometre", "kilometer", "km"),
@@ -281,14 +282,17 @@ def _qualifier(doc: Doc, start: int) -> tuple[str | None, int]:
     return None, start
 
 
-def _head(doc: Doc, end: int, *, of: bool = False) -> Token | None:
+def _head(doc: Doc, end: int, *, of: bool = False, part: float | None = None) -> Token | None:
     """The counted noun after the number phrase: "100,000 Russian troops" -> troops.
 
     ``of``: the phrase is a vague magnitude ("tens of thousands of troops"), whose
-    counted noun follows "of".
+    counted noun follows "of". ``part``: the number's value, which may be a part of a
+    whole whose noun it counts ("157 of 338 seats": :func:`_after_whole`).
     """
     if of and end < len(doc) and doc[end].lower_ == "of":
         end += 1
+    elif not of:
+        end = _after_whole(doc, end, part)
     for token in doc[end : min(len(doc), end + _HEAD_WINDOW)]:
         if token.lower_ in ("plus", "-", "+", "strong"):
             continue
@@ -299,6 +303,30 @@ def _head(doc: Doc, end: int, *, of: bool = False) -> Token | None:
         if token.pos_ not in _SKIP_BEFORE_HEAD:
             return None
     return None
+
+
+#: Words between "of" and the size of the whole in "157 of the 338 seats".
+_WHOLE_DETERMINERS = frozenset({"the", "its", "their", "his", "her", "all"})
+
+
+def _after_whole(doc: Doc, end: int, part: float | None) -> int:
+    """Where the counted noun is looked for after a number ``part`` ending at ``end``:
+    after the size of the whole in "157 of 338 seats" or "10 of the 12 terrorists" (the
+    part counts the whole's noun: seats, terrorists), else ``end`` itself. The whole is a
+    number (not a year: "stage 13 of the 2007 Tour") no smaller than the part."""
+    if part is None or end >= len(doc) or doc[end].lower_ != "of":
+        return end
+    i = end + 1
+    while i < len(doc) and doc[i].lower_ in _WHOLE_DETERMINERS:
+        i += 1
+    first = i
+    while i < len(doc) and _is_number(doc[i]) and not _excluded(doc[i]):
+        i += 1
+    if i == first:
+        return end
+    whole = [doc[k].lower_.replace(",", "") for k in range(first, i)]
+    values = [_word_value(doc[k]) or 0.0 for k in range(first, i)]
+    return i if _combine(values, whole) >= part else end
 
 
 def _lemma(token: Token) -> str:
@@ -438,7 +466,7 @@ def _paragraph_quantities(article: Article, para: ParsedParagraph) -> list[Quant
             low, high = _interval(value, approx)
             if not vague and range_low is not None:
                 low = min(low, range_low)
-        head_token = _head(doc, end, of=vague)
+        head_token = _head(doc, end, of=vague, part=value)
         if head_token is not None and head_token.lemma_.lower() in _NOT_AMOUNTS:
             i = max(end, i + 1)
             continue
@@ -780,7 +808,8 @@ def _group_divergence(
 #: Game statistics: every game and player has its own (ECB+ review).
 GAME_STATISTICS = frozenset(
     {"yard", "game", "goal", "win", "loss", "run", "touchdown", "carry", "catch", "rebound",
-     "assist", "shot", "match", "round"}
+     "assist", "shot", "match", "round", "pass", "completion", "interception", "sack",
+     "tackle"}
 )  # fmt: skip
 GENERIC_HEADS = GAME_STATISTICS | frozenset(
     {"people", "person", "man", "woman", "child", "time", "member", "case", "thing", "way",

@@ -216,7 +216,7 @@ class DivergenceAnswer:
 class Divergence:
     """One question the outlets answer differently, with each outlet's answer."""
 
-    kind: str  # "quantity", "characterisation", "attribution", "negation", "actor"
+    kind: str  # "quantity", "day", "characterisation", "attribution", "negation", "actor"
     question: str
     answers: tuple[DivergenceAnswer, ...]
     conflict: bool = True

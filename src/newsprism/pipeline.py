@@ -236,6 +236,7 @@ def story_from_annotations(
         same_fact_quantity_divergences,
     )
     from newsprism.entities import build_roster
+    from newsprism.event_days import weekday_divergences
     from newsprism.framing import framing_profiles
     from newsprism.novelty import novel_anchors
     from newsprism.omissions import omission_matrix
@@ -321,7 +322,8 @@ def story_from_annotations(
         numeric = same_fact_quantity_divergences(
             compared, annotated, quantities, sentence_similarity(alignment)
         )
-        return numeric + ages + claims
+        days = weekday_divergences(annotated, docs, alignment, entities=entities)
+        return numeric + ages + days + claims
 
     divergences = timings.run("divergences", _divergences)
     note("compose")

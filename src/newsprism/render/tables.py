@@ -17,6 +17,7 @@ KIND_LABELS = {
     "attribution": "attribution verb",
     "negation": "negation",
     "actor": "actor",
+    "day": "day of the event",
 }
 
 
