@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+from newsprism.claims import Member
 from newsprism.model import Article, Sentence, Span, content_id
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -17,6 +19,21 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not found at {path} (expected ../shared beside the repo)")
     return path
+
+
+@lru_cache(maxsize=128)
+def claim_member(outlet: str, text: str) -> Member:
+    """The first sentence of a one-article story, parsed as a claims.Member."""
+    from newsprism.claims import sentence_tokens
+    from newsprism.nlp import annotate
+
+    article = Article(id=content_id(outlet, text), outlet=outlet, text=text)
+    annotation = annotate([article])
+    annotated = annotation.articles[0]
+    sentence = annotated.sentences[0]
+    parsed = sentence_tokens(annotated, annotation.docs[annotated.id], sentence)
+    assert parsed is not None
+    return Member(annotated, sentence, parsed[0], parsed[1])
 
 
 def make_article(outlet: str, sentences: list[str], *, title: str | None = None) -> Article:

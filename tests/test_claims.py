@@ -3,37 +3,21 @@ no embedding model: every pair of members is compared)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pytest
 
 from newsprism.claims import (
-    Member,
     attributions,
     characterisations,
     compare_members,
     predications,
-    sentence_tokens,
 )
 from newsprism.model import Article, content_id
-
-
-@lru_cache(maxsize=64)
-def _member(outlet: str, text: str) -> Member:
-    from newsprism.nlp import annotate
-
-    article = Article(id=content_id(outlet, text), outlet=outlet, text=text)
-    annotation = annotate([article])
-    annotated = annotation.articles[0]
-    sentence = annotated.sentences[0]
-    parsed = sentence_tokens(annotated, annotation.docs[annotated.id], sentence)
-    assert parsed is not None
-    return Member(annotated, sentence, parsed[0], parsed[1])
+from tests.conftest import claim_member
 
 
 def _compare_checked(*pairs: tuple[str, str]):  # type: ignore[no-untyped-def]
     """Divergences among the sentences; every cited span must resolve verbatim."""
-    members = [_member(outlet, text) for outlet, text in pairs]
+    members = [claim_member(outlet, text) for outlet, text in pairs]
     texts = {m.article.id: m.article.text for m in members}
     out = compare_members(members)
     for divergence in out:
@@ -85,26 +69,26 @@ def test_the_same_words_or_descriptive_adjectives_are_not_a_divergence() -> None
         )
         == []
     )
-    found = characterisations(_member("north", "The exercises were military."))
+    found = characterisations(claim_member("north", "The exercises were military."))
     assert found == []  # descriptive adjectives do not characterise
 
 
 def test_negated_characterisations_and_questions_are_left_out() -> None:
-    assert characterisations(_member("north", "The talks were not useful.")) == []
-    assert characterisations(_member("north", "Were the talks useful?")) == []
+    assert characterisations(claim_member("north", "The talks were not useful.")) == []
+    assert characterisations(claim_member("north", "Were the talks useful?")) == []
 
 
 def test_people_and_generic_classes_are_not_characterisation_targets() -> None:
     # "mentally competent" (a court) and "mentally ill" (the defence) about one person are
     # two statements, and "such tremors are common" is not about this tremor
-    assert characterisations(_member("north", "Gigante was mentally competent.")) == []
-    assert characterisations(_member("north", "He was mentally ill.")) == []
-    assert characterisations(_member("north", "Such tremors are common in the city.")) == []
+    assert characterisations(claim_member("north", "Gigante was mentally competent.")) == []
+    assert characterisations(claim_member("north", "He was mentally ill.")) == []
+    assert characterisations(claim_member("north", "Such tremors are common in the city.")) == []
     # people in general, relations and shares of a group characterise no event either
-    assert characterisations(_member("north", "People are smart enough to decide.")) == []
-    assert characterisations(_member("north", "His wife was very proud of it.")) == []
-    assert characterisations(_member("north", "One in five patients were conscious.")) == []
-    assert characterisations(_member("north", "The tremor was strong."))
+    assert characterisations(claim_member("north", "People are smart enough to decide.")) == []
+    assert characterisations(claim_member("north", "His wife was very proud of it.")) == []
+    assert characterisations(claim_member("north", "One in five patients were conscious.")) == []
+    assert characterisations(claim_member("north", "The tremor was strong."))
 
 
 def test_conditional_or_possible_characterisations_are_left_out() -> None:
@@ -116,8 +100,8 @@ def test_conditional_or_possible_characterisations_are_left_out() -> None:
         "The language is only useful if people can speak it.",
         "The deal may be too ambitious.",
     ):
-        assert characterisations(_member("north", text)) == [], text
-    assert characterisations(_member("north", "The agreement is void."))
+        assert characterisations(claim_member("north", text)) == [], text
+    assert characterisations(claim_member("north", "The agreement is void."))
 
 
 def test_a_detached_non_is_part_of_the_wording() -> None:
@@ -151,7 +135,7 @@ def test_attribution_verbs_of_one_stance_are_paraphrase() -> None:
 
 
 def test_attribution_needs_the_same_speaker_and_statement() -> None:
-    found = attributions(_member("north", "Smith insisted the factory would reopen in May."))
+    found = attributions(claim_member("north", "Smith insisted the factory would reopen in May."))
     assert [f.value for f in found] == [frozenset({"emphatic"})]
     assert (
         _compare_checked(
@@ -180,8 +164,8 @@ def test_downtoned_conditional_or_hedged_predicates_are_not_compared() -> None:
         "The company may not close the plant.",
         "If prices rise, the company will not close the plant.",
     ):
-        assert predications(_member("south", hedged)) == [] or all(
-            f.key[0] != "close" for f in predications(_member("south", hedged))
+        assert predications(claim_member("south", hedged)) == [] or all(
+            f.key[0] != "close" for f in predications(claim_member("south", hedged))
         ), hedged
 
 
@@ -225,8 +209,8 @@ def test_same_outlet_is_never_compared_with_itself() -> None:
 @pytest.mark.parametrize("pair_ok", [False, True])
 def test_only_linked_pairs_are_compared(pair_ok: bool) -> None:
     members = [
-        _member("north", "Portugal signed the treaty in Lisbon."),
-        _member("south", "Spain signed the treaty in Lisbon."),
+        claim_member("north", "Portugal signed the treaty in Lisbon."),
+        claim_member("south", "Spain signed the treaty in Lisbon."),
     ]
     out = compare_members(members, {(0, 1): pair_ok})
     assert bool(out) is pair_ok
@@ -288,7 +272,7 @@ def test_findings_made_ahead_compare_as_findings_made_on_the_way(
     findings.prefill(cands)
     ahead = [findings.member(c) for c in cands]
     assert all(m is not None for m in ahead) and len(ahead) == 2
-    on_the_way = [_member(outlet, text) for outlet, text in pair]
+    on_the_way = [claim_member(outlet, text) for outlet, text in pair]
     expected = compare_members(on_the_way)
     assert expected  # each pair is a divergence
     assert compare_members(ahead, findings=findings) == expected  # type: ignore[arg-type]

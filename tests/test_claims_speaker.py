@@ -3,29 +3,13 @@ these tests; spaCy runs, no embedding model)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from newsprism.claims import NARRATIVE, Member, characterisations, compare_members
-from newsprism.model import Article, content_id
-
-
-@lru_cache(maxsize=64)
-def _member(outlet: str, text: str) -> Member:
-    from newsprism.claims import sentence_tokens
-    from newsprism.nlp import annotate
-
-    article = Article(id=content_id(outlet, text), outlet=outlet, text=text)
-    annotation = annotate([article])
-    annotated = annotation.articles[0]
-    sentence = annotated.sentences[0]
-    parsed = sentence_tokens(annotated, annotation.docs[annotated.id], sentence)
-    assert parsed is not None
-    return Member(annotated, sentence, parsed[0], parsed[1])
+from newsprism.claims import NARRATIVE, characterisations, compare_members
+from tests.conftest import claim_member
 
 
 def _characterisations(north: str, south: str) -> list[str]:
     """The characterisation comparisons between two outlets' sentences, as their values."""
-    out = compare_members([_member("north", north), _member("south", south)])
+    out = compare_members([claim_member("north", north), claim_member("south", south)])
     return sorted(
         "/".join(sorted(a.value or "" for a in d.answers))
         for d in out
@@ -34,7 +18,7 @@ def _characterisations(north: str, south: str) -> list[str]:
 
 
 def _speaker(text: str) -> frozenset[str] | None:
-    (finding, *_rest) = characterisations(_member("north", text))
+    (finding, *_rest) = characterisations(claim_member("north", text))
     return finding.speaker
 
 
@@ -54,11 +38,14 @@ def test_two_speakers_opposite_claims_are_not_compared() -> None:
 
 
 def test_narrative_is_compared_only_with_narrative() -> None:
-    assert _characterisations(
-        "The new plan was reckless.", "The new plan was prudent."
-    ) == ["prudent/reckless"]
+    assert _characterisations("The new plan was reckless.", "The new plan was prudent.") == [
+        "prudent/reckless"
+    ]
     # a source's view against the outlet's own words: two different claims
-    assert _characterisations("The new plan was reckless.", "Smith said the new plan was prudent.") == []
+    assert (
+        _characterisations("The new plan was reckless.", "Smith said the new plan was prudent.")
+        == []
+    )
 
 
 def test_unresolved_speakers_are_not_compared() -> None:
@@ -99,10 +86,16 @@ def test_a_group_and_its_member_country_are_one_speaker() -> None:
 
 def test_comparatives_are_not_characterisations() -> None:
     # PolNeAR: "three points higher than Clinton's support" against "remains strong"
-    assert characterisations(_member("north", "His approval rating is higher than her support.")) == []
-    assert _characterisations(
-        "His approval rating is higher than her support.", "His approval rating remains strong."
-    ) == []
+    assert (
+        characterisations(claim_member("north", "His approval rating is higher than her support."))
+        == []
+    )
+    assert (
+        _characterisations(
+            "His approval rating is higher than her support.", "His approval rating remains strong."
+        )
+        == []
+    )
 
 
 def test_a_narrowed_target_is_not_the_bare_one() -> None:
