@@ -96,6 +96,8 @@ def test_roster_names_and_kinds(story: Story) -> None:
     assert kinds["Port Averill"] == "place" and kinds["Eastbank"] == "place"
     assert kinds["Northgate Bridge"] == "facility" and kinds["Merrow Bridge"] == "facility"
     assert kinds["Guildhall"] == "facility"
+    # "the city's transport department said ...": a speaker, but an institution
+    assert kinds["transport department"] == "organisation"
     for noise in ("Commuters", "Transport", "Hospital", "Tallis", "St Brendan"):
         assert noise not in kinds
     assert not any(name.startswith(("Transport Commissioner", "Dr ")) for name in kinds)

@@ -507,9 +507,7 @@ def person_ents(doc: Doc) -> list[SpacySpan]:
     return sorted([*kept, *recovered], key=lambda e: e.start)
 
 
-def entity_overrides(
-    doc: Doc, persons: Sequence[SpacySpan] | None = None
-) -> dict[int, SpacySpan]:
+def entity_overrides(doc: Doc, persons: Sequence[SpacySpan] | None = None) -> dict[int, SpacySpan]:
     """Token index -> entity span, ``doc.ents`` corrected by :func:`person_ents`
     (``persons``: its result for this doc, when the caller has it already)."""
     out = {tok.i: ent for ent in doc.ents for tok in ent}
@@ -613,9 +611,7 @@ def find_roles(article_id: str, paragraphs: Sequence[ParsedParagraph]) -> tuple[
                     found.append(tokens)
             for tokens in found:
                 # a caption or credit line glued before the title: keep the last line
-                tokens = _strip_edges(
-                    [t for t in tokens if "\n" not in text[t.idx : start_char]]
-                )
+                tokens = _strip_edges([t for t in tokens if "\n" not in text[t.idx : start_char]])
                 if not tokens or not _title_ok(tokens):
                     continue
                 r_start = tokens[0].idx
@@ -963,9 +959,16 @@ def _kind(cluster: _Cluster) -> str:
     if cluster.key in KIND_HINTS:
         return KIND_HINTS[cluster.key]
     label = cluster.label
-    if label == "PERSON" and (cluster.honorific_forms or cluster.spoke):
-        return "person"  # "Ms Calloway", a quote's speaker: a person whatever the words
     surface = max(cluster.surfaces, key=lambda s: (len(name_words(s)), cluster.surfaces[s]))
+    if label == "PERSON" and cluster.honorific_forms:
+        return "person"  # "Ms Calloway": a person whatever the words
+    if label == "PERSON" and cluster.spoke:
+        # a quote's speaker is a person, unless a lower-case institution noun heads the
+        # name ("the city's transport department said")
+        words = name_words(surface)
+        head = surface.split()[-1]
+        institution = len(words) > 1 and words[-1] in ORG_HEADS and head.islower()
+        return "organisation" if institution else "person"
     head = _head_kind(surface, label)
     if head is not None:
         return head

@@ -6,6 +6,11 @@ from newsprism.model import Brief, Span, Story
 from newsprism.render import tables
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 mention``, ``3 mentions``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _labels(brief: Brief) -> dict[str, str]:
     return {a.id: f"A{i + 1}" for i, a in enumerate(brief.story.articles)}
 
@@ -93,7 +98,7 @@ def render_markdown(brief: Brief) -> str:
             extra = f" — {roles}" if roles else ""
             also = f" (also: {', '.join(aliases)})" if aliases else ""
             lines.append(
-                f"- **{entity.name}** ({entity.kind}, {entity.mentions} mentions){extra}{also}"
+                f"- **{entity.name}** ({entity.kind}, {_count(entity.mentions, 'mention')}){extra}{also}"
             )
     if story.timeline:
         lines += ["", "## Timeline", ""]
