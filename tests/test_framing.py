@@ -103,3 +103,24 @@ def test_lexicons() -> None:
     assert is_descriptive("military") and not is_descriptive("difficult")
     entry = adjective_entry("surprisingly")  # an adverb read through its adjective
     assert entry is not None and entry.subjectivity > 0
+
+
+def test_aspects_of_a_story_that_is_no_diplomatic_crisis() -> None:
+    # the first aspects were written for the seed story: a council meeting about a
+    # closed bridge came out as "diplomacy"; general-news aspects and half-weight common
+    # lemmas give it to transport, and a lone weak lemma decides nothing
+    from newsprism.nlp import annotate
+
+    text = (
+        "The city closed the bridge after engineers found a crack in a pier, and traffic "
+        "was diverted over the northern crossing.\n\n"
+        "Ferries will add extra sailings for commuters from Wednesday.\n\n"
+        "The council will hold a meeting on Thursday."
+    )
+    article = Article(id=content_id("Example Daily", text), outlet="Example Daily", text=text)
+    annotation = annotate([article])
+    annotated = annotation.articles[0]
+    p = framing_profile(annotated, annotation.docs[annotated.id])
+    shares = {a.aspect: a.share for a in p.aspects}
+    assert max(shares, key=shares.__getitem__) == "infrastructure and transport"
+    assert "diplomacy" not in shares
