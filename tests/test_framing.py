@@ -124,3 +124,25 @@ def test_aspects_of_a_story_that_is_no_diplomatic_crisis() -> None:
     shares = {a.aspect: a.share for a in p.aspects}
     assert max(shares, key=shares.__getitem__) == "infrastructure and transport"
     assert "diplomacy" not in shares
+
+
+def test_a_year_is_background_only_before_the_articles_own() -> None:
+    from newsprism.nlp import annotate
+
+    text = "Americans gave generously in 2005.\n\nThe bridge first opened in 1971."
+    article = Article(
+        id=content_id("Example Daily", text),
+        outlet="Example Daily",
+        text=text,
+        published="2005-01-08",
+    )
+    annotation = annotate([article])
+    annotated = annotation.articles[0]
+    (history,) = [
+        a
+        for a in framing_profile(annotated, annotation.docs[annotated.id]).aspects
+        if a.aspect == "history and background"
+    ]
+    assert [annotated.text[s.start : s.end] for s in history.citations] == [
+        "The bridge first opened in 1971."
+    ]

@@ -331,9 +331,10 @@ class _Quoted:
 # -------------------------------------------------------------------------------- aspects
 
 
-def lexicon_aspect(tokens: SpacySpan) -> str | None:
+def lexicon_aspect(tokens: SpacySpan, *, year: int | None = None) -> str | None:
     """The aspect whose lemmas the sentence uses most (ties: the first in :data:`ASPECTS`);
-    ``None`` if it uses none."""
+    ``None`` if it uses none. A year before ``year`` (the article's own, when known) is
+    background; the article's own year is not ("donations made in 2005", in 2005)."""
     hits: Counter[str] = Counter()
     for token in tokens:
         lemma = token.lemma_.lower()
@@ -341,8 +342,10 @@ def lexicon_aspect(tokens: SpacySpan) -> str | None:
         for aspect, lemmas in ASPECT_LEXICON.items():
             if lemma in lemmas or token.lower_ in lemmas:
                 hits[aspect] += weight
-        if token.ent_type_ == "DATE" and token.like_num and len(token.text) == 4:
-            hits["history and background"] += 1  # a year is background in news copy
+        is_year = token.ent_type_ == "DATE" and token.like_num and len(token.text) == 4
+        past = year is None or not token.text.isdigit() or int(token.text) < year
+        if is_year and past:
+            hits["history and background"] += 1  # a past year is background
     if not hits:
         return None
     best = max(hits.values())
@@ -547,6 +550,8 @@ def article_aspects(
     """
     import numpy as np
 
+    published = (article.published or "")[:4]
+    year = int(published) if published.isdigit() else None
     out: list[tuple[Sentence, str | None]] = []
     for sentence in article.sentences:
         vector = vectors.get(sentence.span) if vectors is not None else None
@@ -555,7 +560,7 @@ def article_aspects(
             aspect = embedding_aspects(np.asarray([vector]), aspect_matrix)[0]
         else:
             tokens = _sentence_tokens(sentence, paragraphs)
-            aspect = lexicon_aspect(tokens) if tokens is not None else None
+            aspect = lexicon_aspect(tokens, year=year) if tokens is not None else None
         if aspect is None and out and out[-1][0].paragraph == sentence.paragraph:
             aspect = out[-1][1]  # a paragraph goes on about what it began with
         out.append((sentence, aspect))
