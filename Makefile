@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q --upgrade pip wheel
 	# The CPU build of PyTorch comes from a local wheel; any other spec pulls CUDA packages.
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[dev,export]'
+	$(PIP) install -q -e '.[dev,export,scale]'
 	# One-time export of MiniLM to ONNX (run time needs only onnxruntime).
 	HF_HUB_OFFLINE=1 $(PY) -m newsprism.embed export
 	touch $(STAMP)

@@ -68,14 +68,48 @@ def ingest(
     commit_every: Annotated[
         int, typer.Option(min=1, help="New articles per transaction (what a crash can lose).")
     ] = 32,
+    ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Compute the new articles' clustering signals on Ray workers (needs "
+            "the 'scale' extra); stories come out the same.",
+        ),
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="A running Ray cluster to join ('auto', 'ray://host:10001'); "
+            "default: a local Ray.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Ray workers (default: one per CPU).", show_default=False),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles to the store and group them into stories (rerunning adds nothing)."""
+    from contextlib import nullcontext
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from newsprism.errors import NewsprismError
 
+    if (ray_address or workers) and not ray:
+        raise _fail("--ray-address and --workers go with --ray")
+    try:
+        if ray:
+            from newsprism.scale import RayPreparer
+
+            pool = RayPreparer(workers=workers, address=ray_address)
+        else:
+            pool = None
+    except NewsprismError as error:
+        raise _fail(str(error)) from None
     with (
+        pool if pool is not None else nullcontext(),
         _open(db, must_exist=False, commit_every=commit_every) as store,
         Progress(
             TextColumn("{task.description}"),
@@ -93,7 +127,7 @@ def ingest(
             progress.update(task, description="clustering", completed=done, total=total)
 
         try:
-            report = store.ingest_paths(paths, progress=note)
+            report = store.ingest_paths(paths, progress=note, preparer=pool)
         except NewsprismError as error:
             raise _fail(str(error)) from None
     if as_json:

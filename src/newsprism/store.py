@@ -75,7 +75,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from newsprism import __version__
 from newsprism.cluster import (
@@ -498,6 +498,42 @@ def _fts_query(query: str) -> str:
 # --------------------------------------------------------------------------- the store
 
 
+#: One article ready for the clusterer: the article, its signals, its dense lead vector.
+PreparedArticle = tuple[Article, ArticleSignals, "np.ndarray | None"]
+
+
+class Preparer(Protocol):
+    """Computes the clustering signals of groups of new articles (see
+    :func:`prepare_signals`), yielding one result per group, in the groups' order."""
+
+    def map(
+        self, groups: Sequence[Sequence[Article]], cluster_config: ClusterConfig
+    ) -> Iterator[list[PreparedArticle]]: ...
+
+
+def prepare_signals(
+    articles: Sequence[Article], cluster_config: ClusterConfig, *, threads: int | None = None
+) -> list[PreparedArticle]:
+    """Clustering signals and dense lead vectors of cleaned articles: the NLP of an ingest.
+
+    A pure function of the articles and the configuration, so it can run anywhere (the
+    Ray workers of :mod:`newsprism.scale` run it): each lead is embedded on its own, as
+    int8 activation scales are set per batch and a vector must not depend on which
+    articles an ingest grouped it with. ``threads``: the embedder's threads (default: its
+    own setting; the vectors are the same either way).
+    """
+    from newsprism.cluster import extract_signals
+
+    signals = extract_signals(articles, cluster_config)
+    vectors: list[np.ndarray | None] = [None] * len(signals)
+    if cluster_config.dense_weight > 0:
+        from newsprism.embed import get_embedder
+
+        embedder = get_embedder(cluster_config.embedder, threads=threads)
+        vectors = [embedder.encode([s.lead or " "])[0] for s in signals]
+    return list(zip(articles, signals, vectors, strict=True))
+
+
 class Store:
     """Articles, stories and briefs in an embedded SQLite database.
 
@@ -643,9 +679,14 @@ class Store:
     # ------------------------------------------------------------ ingest
 
     def ingest_paths(
-        self, paths: Sequence[str | Path], *, progress: IngestProgress | None = None
+        self,
+        paths: Sequence[str | Path],
+        *,
+        progress: IngestProgress | None = None,
+        preparer: Preparer | None = None,
     ) -> IngestReport:
-        """Read files, folders and archives (any supported format) and ingest them.
+        """Read files, folders and archives (any supported format) and ingest them
+        (``preparer``: see :meth:`ingest_articles`).
 
         Raises:
             InputError: a path does not exist.
@@ -653,7 +694,9 @@ class Store:
         from newsprism.ingest import read_paths
 
         result = read_paths(paths)
-        return self.ingest_articles(result.articles, result.skipped, progress=progress)
+        return self.ingest_articles(
+            result.articles, result.skipped, progress=progress, preparer=preparer
+        )
 
     def ingest_articles(
         self,
@@ -661,6 +704,7 @@ class Store:
         skipped: Iterable[Skip] = (),
         *,
         progress: IngestProgress | None = None,
+        preparer: Preparer | None = None,
     ) -> IngestReport:
         """Store new articles (as read: uncleaned), assign them to stories, record skips.
 
@@ -669,6 +713,10 @@ class Store:
                 duplicates and left alone.
             skipped: the reader's skips, recorded with the ones this ingest makes.
             progress: called with ``(done, total)`` new articles as groups commit.
+            preparer: computes the clustering signals of the groups of new articles
+                (in order; e.g. :class:`newsprism.scale.RayPreparer`, a pool of Ray
+                workers); by default :func:`prepare_signals` here, one group at a time.
+                Groups still commit one by one, in arrival order.
         """
         notify = progress or (lambda _done, _total: None)
         with self._ingest_lock:
@@ -684,8 +732,14 @@ class Store:
             tally = _Tally()
             notify(0, len(ordered))
             done = 0
-            for chunk in _chunks(ordered, self.commit_every):
-                self._commit(self._prepare(chunk), tally)
+            chunks = list(_chunks(ordered, self.commit_every))
+            made = (
+                preparer.map(chunks, self.cluster_config)
+                if preparer is not None and chunks
+                else (self._prepare(chunk) for chunk in chunks)
+            )
+            for chunk, prepared in zip(chunks, made, strict=True):
+                self._commit(prepared, tally)
                 done += len(chunk)
                 notify(done, len(ordered))
             self._refine_pending(tally)
@@ -758,28 +812,11 @@ class Store:
                 [(s.source, s.reason, now, now) for s in skips],
             )
 
-    def _prepare(
-        self, articles: Sequence[Article]
-    ) -> list[tuple[Article, ArticleSignals, np.ndarray | None]]:
+    def _prepare(self, articles: Sequence[Article]) -> list[PreparedArticle]:
         """Clustering signals and dense lead vectors: the NLP, outside any transaction."""
-        from newsprism.cluster import extract_signals
+        return prepare_signals(articles, self.cluster_config)
 
-        signals = extract_signals(articles, self.cluster_config)
-        vectors: list[np.ndarray | None] = [None] * len(signals)
-        if self.cluster_config.dense_weight > 0:
-            from newsprism.embed import get_embedder
-
-            embedder = get_embedder(self.cluster_config.embedder)
-            # One lead per call: int8 activation scales are set per batch, and a vector
-            # must be the same whichever articles an (interrupted) ingest grouped it with.
-            vectors = [embedder.encode([s.lead or " "])[0] for s in signals]
-        return list(zip(articles, signals, vectors, strict=True))
-
-    def _commit(
-        self,
-        prepared: Sequence[tuple[Article, ArticleSignals, np.ndarray | None]],
-        tally: _Tally,
-    ) -> None:
+    def _commit(self, prepared: Sequence[PreparedArticle], tally: _Tally) -> None:
         import numpy as np
 
         with self._write() as conn:
@@ -1044,9 +1081,9 @@ class Store:
             if story.id in old:
                 tally.updated[story.id] = None
             self._refresh_story(conn, story.id, now, retitle=True)
-            if not conn.execute(
-                "SELECT titled FROM stories WHERE id = ?", (story.id,)
-            ).fetchone()[0]:
+            if not conn.execute("SELECT titled FROM stories WHERE id = ?", (story.id,)).fetchone()[
+                0
+            ]:
                 first = conn.execute(
                     "SELECT text FROM articles WHERE id = ?", (story.article_ids[0],)
                 ).fetchone()
