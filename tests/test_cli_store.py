@@ -23,7 +23,7 @@ runner = CliRunner()
 def test_the_store_commands_are_listed():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "stories", "changes", "recluster"):
+    for command in ("ingest", "briefs", "stories", "changes", "recluster"):
         assert command in result.output
     assert "--story" in runner.invoke(app, ["brief", "--help"]).output
 
@@ -135,3 +135,19 @@ def test_ingest_brief_changes_and_eval_on_the_sample_story(tmp_path):
     scored = runner.invoke(app, ["eval", "store", str(EXAMPLES), "--db", str(db), "--json"])
     rows = json.loads(scored.stdout)["rows"]
     assert rows[0]["name"] == "all" and rows[0]["b_cubed"]["f1"] == 1.0
+
+
+def test_briefs_annotates_then_builds_every_story_once(tmp_path):
+    db = tmp_path / "news.db"
+    assert runner.invoke(app, ["ingest", str(EXAMPLES), "--db", str(db)]).exit_code == 0
+    first = runner.invoke(app, ["briefs", "--db", str(db), "--json"])
+    assert first.exit_code == 0, first.output
+    made = json.loads(first.stdout)
+    assert made["articles_annotated"] == 5 and made["briefs"] == 1
+    (row,) = made["stories"]
+    assert row["articles"] == 5 and row["points"] > 0
+    again = json.loads(runner.invoke(app, ["briefs", "--db", str(db), "--json"]).stdout)
+    assert again["articles_annotated"] == 0
+    assert again["stories"][0]["built_at"] == row["built_at"]  # stored, not rebuilt
+    unknown = runner.invoke(app, ["briefs", "--db", str(db), "--story", "nope"])
+    assert unknown.exit_code == 1 and "nope" in unknown.output

@@ -34,14 +34,14 @@ def _pile():  # type: ignore[no-untyped-def]
 
 
 def test_ray_ingest_builds_the_same_stories_as_a_local_one(tmp_path: Path) -> None:
-    from newsprism.scale import RayPreparer
+    from newsprism.scale import RayPool
 
     articles = _pile()
     with Store(tmp_path / "local.db", commit_every=8) as store:
         local = store.ingest_articles(articles)
         local_stories = store.clustering()
     with (
-        RayPreparer(workers=2) as pool,
+        RayPool(workers=2) as pool,
         Store(tmp_path / "ray.db", commit_every=8) as store,
     ):
         assert pool.workers == 2
@@ -73,3 +73,44 @@ def test_ray_options_need_ray(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "--ray" in result.output
+
+
+def _without_meta(brief) -> dict:  # type: ignore[no-untyped-def]
+    from newsprism.render import brief_to_dict
+
+    doc = brief_to_dict(brief)
+    doc.pop("meta")
+    return doc  # type: ignore[no-any-return]
+
+
+def test_annotations_made_on_ray_give_the_same_briefs(tmp_path: Path) -> None:
+    import shutil
+
+    from newsprism.scale import RayPool
+
+    articles = _pile()[:25]  # the seeds and two MultiLing topics
+    with Store(tmp_path / "local.db") as store:
+        store.ingest_articles(articles)
+    shutil.copy(tmp_path / "local.db", tmp_path / "ray.db")
+    with Store(tmp_path / "local.db") as store:
+        local = {b.meta["story_id"]: b for b in store.build_briefs()}
+    with RayPool(workers=2) as pool, Store(tmp_path / "ray.db") as store:
+        assert store.annotate(annotator=pool, group=4) == len(articles)
+        assert store.unannotated() == []
+        remote = {b.meta["story_id"]: b for b in store.build_briefs()}
+    assert len(local) > 1 and set(remote) == set(local)
+    for story_id, brief in remote.items():
+        assert brief.meta["annotated"] == 0  # every annotation came from the workers
+        assert _without_meta(brief) == _without_meta(local[story_id])
+
+
+def test_cli_briefs_with_ray(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    seeds = str(shared_path("seeds"))
+    assert CliRunner().invoke(app, ["ingest", seeds, "--db", str(db)]).exit_code == 0
+    result = CliRunner().invoke(
+        app, ["briefs", "--db", str(db), "--ray", "--workers", "2", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.stdout)
+    assert made["articles_annotated"] == 5 and made["briefs"] == 1

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from newsprism.config import Config
+from newsprism.config import DEFAULT_CONFIG, Config
 
 if TYPE_CHECKING:
     from newsprism.model import Brief
+    from newsprism.scale import RayPool
     from newsprism.store import Changes, IngestReport, Store
 
 err = Console(stderr=True)
@@ -30,6 +32,42 @@ SinceOpt = Annotated[
     str | None,
     typer.Option(help="Only stories updated since then (2024-05-01, 2024-05-01T14:30, '2h ago')."),
 ]
+
+
+RayOpt = Annotated[
+    bool,
+    typer.Option(
+        "--ray",
+        help="Run the NLP on Ray workers (needs the 'scale' extra); the results are the same.",
+    ),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="A running Ray cluster to join ('auto', 'ray://host:10001'); default: a local Ray.",
+        show_default=False,
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(min=1, help="Ray workers (default: one per CPU).", show_default=False),
+]
+
+
+def _ray_pool(ray: bool, address: str | None, workers: int | None) -> RayPool | None:
+    """The Ray pool the options ask for, or ``None`` without ``--ray``."""
+    from newsprism.errors import NewsprismError
+
+    if (address or workers) and not ray:
+        raise _fail("--ray-address and --workers go with --ray")
+    if not ray:
+        return None
+    from newsprism.scale import RayPool
+
+    try:
+        return RayPool(workers=workers, address=address)
+    except NewsprismError as error:
+        raise _fail(str(error)) from None
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -68,26 +106,9 @@ def ingest(
     commit_every: Annotated[
         int, typer.Option(min=1, help="New articles per transaction (what a crash can lose).")
     ] = 32,
-    ray: Annotated[
-        bool,
-        typer.Option(
-            "--ray",
-            help="Compute the new articles' clustering signals on Ray workers (needs "
-            "the 'scale' extra); stories come out the same.",
-        ),
-    ] = False,
-    ray_address: Annotated[
-        str | None,
-        typer.Option(
-            help="A running Ray cluster to join ('auto', 'ray://host:10001'); "
-            "default: a local Ray.",
-            show_default=False,
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(min=1, help="Ray workers (default: one per CPU).", show_default=False),
-    ] = None,
+    ray: RayOpt = False,
+    ray_address: RayAddressOpt = None,
+    workers: WorkersOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles to the store and group them into stories (rerunning adds nothing)."""
@@ -97,17 +118,7 @@ def ingest(
 
     from newsprism.errors import NewsprismError
 
-    if (ray_address or workers) and not ray:
-        raise _fail("--ray-address and --workers go with --ray")
-    try:
-        if ray:
-            from newsprism.scale import RayPreparer
-
-            pool = RayPreparer(workers=workers, address=ray_address)
-        else:
-            pool = None
-    except NewsprismError as error:
-        raise _fail(str(error)) from None
+    pool = _ray_pool(ray, ray_address, workers)
     with (
         pool if pool is not None else nullcontext(),
         _open(db, must_exist=False, commit_every=commit_every) as store,
@@ -149,6 +160,62 @@ def _print_report(report: IngestReport, db: Path) -> None:
         err.print(f"  skipped {skip.source}: {skip.reason}", highlight=False, soft_wrap=True)
     if len(report.skipped) > 20:
         err.print(f"  … and {len(report.skipped) - 20} more", highlight=False)
+
+
+def briefs(
+    story: Annotated[
+        list[str] | None,
+        typer.Option("--story", help="A story id (repeatable); default: every story."),
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    ray: RayOpt = False,
+    ray_address: RayAddressOpt = None,
+    workers: WorkersOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build and store the stories' briefs: their new articles are annotated first, in
+    parallel with --ray, then each brief aligns and composes from stored annotations."""
+    from contextlib import nullcontext
+
+    from newsprism.errors import NewsprismError
+
+    pool = _ray_pool(ray, ray_address, workers)
+    with pool if pool is not None else nullcontext(), _open(db) as store:
+        try:
+            start = time.perf_counter()
+            annotated = store.annotate(DEFAULT_CONFIG, story_ids=story, annotator=pool)
+            annotate_s = time.perf_counter() - start
+            built = store.build_briefs(story, DEFAULT_CONFIG)
+            compose_s = time.perf_counter() - start - annotate_s
+        except (NewsprismError, KeyError) as error:
+            raise _fail(str(error)) from None
+    rows = [
+        {
+            "story_id": b.meta.get("story_id"),
+            "articles": b.meta.get("articles"),
+            "points": len(b.points),
+            "built_at": b.meta.get("built_at"),
+        }
+        for b in built
+    ]
+    summary = {
+        "articles_annotated": annotated,
+        "annotate_seconds": round(annotate_s, 2),
+        "briefs": len(built),
+        "brief_seconds": round(compose_s, 2),
+        "stories": rows,
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+        return
+    err.print(
+        f"annotated {annotated} article(s) in {annotate_s:.1f} s"
+        f"{' on Ray' if pool is not None else ''}; {len(built)} brief(s) in {compose_s:.1f} s; "
+        f"store {db}",
+        highlight=False,
+    )
+    for row in rows:
+        typer.echo(f"{row['story_id']}  {row['articles']:>3} article(s)  {row['points']} point(s)")
 
 
 def stories(
@@ -295,6 +362,7 @@ def _console() -> Console:
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     """Add the store's commands to the ``newsprism`` app."""
     app.command()(ingest)
+    app.command()(briefs)
     app.command()(stories)
     app.command()(changes)
     app.command()(recluster)

@@ -511,6 +511,15 @@ class Preparer(Protocol):
     ) -> Iterator[list[PreparedArticle]]: ...
 
 
+class Annotator(Protocol):
+    """Annotates groups of stored articles (see :func:`annotation_rows`), yielding one
+    result per group, in the groups' order."""
+
+    def map_annotations(
+        self, groups: Sequence[Sequence[Article]], config: Config
+    ) -> Iterator[list[tuple[str, tuple[Any, ...]]]]: ...
+
+
 def prepare_signals(
     articles: Sequence[Article], cluster_config: ClusterConfig, *, threads: int | None = None
 ) -> list[PreparedArticle]:
@@ -532,6 +541,25 @@ def prepare_signals(
         embedder = get_embedder(cluster_config.embedder, threads=threads)
         vectors = [embedder.encode([s.lead or " "])[0] for s in signals]
     return list(zip(articles, signals, vectors, strict=True))
+
+
+def annotation_rows(
+    articles: Sequence[Article], config: Config = DEFAULT_CONFIG
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """Each cleaned article's annotation (spaCy, MiniLM, per-article extractions), encoded
+    as the store keeps it: ``(article id, columns)``.
+
+    A pure function of the articles and the configuration, so it can run anywhere (the
+    Ray workers of :mod:`newsprism.scale` run it): an article's annotation does not depend
+    on the story it is in (its vectors are one chunk of its own; its time expressions are
+    dated against the story when a brief reads them).
+    """
+    from newsprism.pipeline import annotate_articles, with_extractions
+
+    return [
+        (a.article.id, _encode_annotation(with_extractions(a)))
+        for a in annotate_articles(articles, config)
+    ]
 
 
 class Store:
@@ -714,7 +742,7 @@ class Store:
             skipped: the reader's skips, recorded with the ones this ingest makes.
             progress: called with ``(done, total)`` new articles as groups commit.
             preparer: computes the clustering signals of the groups of new articles
-                (in order; e.g. :class:`newsprism.scale.RayPreparer`, a pool of Ray
+                (in order; e.g. :class:`newsprism.scale.RayPool`, a pool of Ray
                 workers); by default :func:`prepare_signals` here, one group at a time.
                 Groups still commit one by one, in arrival order.
         """
@@ -1722,6 +1750,100 @@ class Store:
                     "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(a.article.id, key, *columns(a), now) for a in new],
                 )
+
+    # ------------------------------------------------------------ batches of briefs
+
+    def unannotated(
+        self, config: Config = DEFAULT_CONFIG, story_ids: Sequence[str] | None = None
+    ) -> list[str]:
+        """Stored articles (of the given stories; default: all) without an annotation for
+        this configuration's models, in arrival order."""
+        key = _model_key(config)
+        with self._read() as conn:
+            if story_ids is None:
+                rows = conn.execute(
+                    "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM annotations "
+                    "n WHERE n.article_id = a.id AND n.model_key = ?) ORDER BY a.seq",
+                    (key,),
+                ).fetchall()
+                return [row[0] for row in rows]
+            wanted: dict[str, None] = {}
+            for story in story_ids:
+                sid = self._resolve(conn, story)
+                wanted.update((row["article_id"], None) for row in self._members(conn, sid))
+        done = self._annotation_rows(list(wanted), key)
+        return [i for i in wanted if i not in done]
+
+    def annotate(
+        self,
+        config: Config = DEFAULT_CONFIG,
+        *,
+        story_ids: Sequence[str] | None = None,
+        annotator: Annotator | None = None,
+        group: int = 16,
+        progress: IngestProgress | None = None,
+    ) -> int:
+        """Annotate every stored article that has no annotation yet (of the given stories;
+        default: all), so that briefs then only align and compose.
+
+        Args:
+            annotator: annotates the groups (e.g. :class:`newsprism.scale.RayPool`); by
+                default :func:`annotation_rows` here, one group at a time.
+            group: articles per group (and per transaction).
+            progress: called with ``(done, total)`` articles.
+
+        Returns:
+            The number of articles annotated.
+        """
+        if group < 1:
+            raise ValueError(f"group must be positive, got {group}")
+        notify = progress or (lambda _done, _total: None)
+        todo = self.unannotated(config, story_ids)
+        notify(0, len(todo))
+        if not todo:
+            return 0
+        with self._read() as conn:
+            groups = [self._load_articles(conn, ids) for ids in _chunks(todo, group)]
+        made = (
+            annotator.map_annotations(groups, config)
+            if annotator is not None
+            else (annotation_rows(g, config) for g in groups)
+        )
+        key, done = _model_key(config), 0
+        for rows in made:
+            now = self._now()
+            with self._write() as conn:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO annotations (article_id, model_key, sentences, "
+                    "offsets, docs, embeddings, quotes, quantities, framing, times, roster, "
+                    "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(article_id, key, *columns, now) for article_id, columns in rows],
+                )
+            done += len(rows)
+            notify(done, len(todo))
+        return done
+
+    def build_briefs(
+        self,
+        story_ids: Sequence[str] | None = None,
+        config: Config = DEFAULT_CONFIG,
+        *,
+        progress: IngestProgress | None = None,
+    ) -> list[Brief]:
+        """The brief of every given story (default: every story), built where it is not
+        stored yet; run :meth:`annotate` first to annotate their articles in parallel."""
+        ids = (
+            list(story_ids)
+            if story_ids is not None
+            else [s.id for s in self.stories(limit=max(1, self.count_stories()))]
+        )
+        notify = progress or (lambda _done, _total: None)
+        out: list[Brief] = []
+        notify(0, len(ids))
+        for index, story_id in enumerate(ids, start=1):
+            out.append(self.brief(story_id, config))
+            notify(index, len(ids))
+        return out
 
     # ------------------------------------------------------------ changes
 

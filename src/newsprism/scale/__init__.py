@@ -3,7 +3,7 @@
 An ingest spends most of its time computing each new article's clustering signals
 (spaCy's entities over its opening, MiniLM over its lead: 84% of a 600-article
 Multi-News ingest on one machine). That work is a pure function of the article
-(:func:`newsprism.store.prepare_signals`), so :class:`RayPreparer` farms it out to Ray
+(:func:`newsprism.store.prepare_signals`), so :class:`RayPool` farms it out to Ray
 actors, each holding its own loaded models, while the driver keeps what must stay in
 one place: cleaning against the outlets' stored articles, the online clusterer and the
 SQLite transactions, which still commit group by group in arrival order. The stories
@@ -18,6 +18,6 @@ Needs the ``scale`` extra (``pip install 'newsprism[scale]'``, which installs Ra
 
 from __future__ import annotations
 
-from newsprism.scale.raypool import RayPreparer, ray_missing_message
+from newsprism.scale.raypool import RayPool, ray_missing_message
 
-__all__ = ["RayPreparer", "ray_missing_message"]
+__all__ = ["RayPool", "ray_missing_message"]

@@ -1,4 +1,4 @@
-"""A pool of Ray actors that compute the clustering signals of groups of new articles."""
+"""A pool of Ray actors: clustering signals of new articles, annotations of stored ones."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from newsprism.errors import NewsprismError
 
 if TYPE_CHECKING:
     from newsprism.cluster import ClusterConfig
+    from newsprism.config import Config
     from newsprism.model import Article
     from newsprism.store import PreparedArticle
 
@@ -29,8 +30,8 @@ def ray_missing_message() -> str:
     )
 
 
-class _SignalWorker:
-    """One Ray actor: loads the models once, then prepares group after group."""
+class _Worker:
+    """One Ray actor: loads the models once, then takes group after group."""
 
     def __init__(self, threads: int) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -52,12 +53,18 @@ class _SignalWorker:
 
         return prepare_signals(articles, cluster_config, threads=self.threads)
 
+    def annotate(self, articles: Sequence[Article], config: Config) -> list[tuple[str, Any]]:
+        from newsprism.store import annotation_rows
 
-class RayPreparer:
-    """Clustering signals of an ingest's new articles, computed by Ray actors.
+        return annotation_rows(articles, config)
+
+
+class RayPool:
+    """Ray actors that compute an ingest's clustering signals and stored articles'
+    annotations.
 
     Pass it to :meth:`newsprism.store.Store.ingest_articles` (or ``ingest_paths``) as
-    ``preparer``. Use it as a context manager: on exit the actors are stopped, and a Ray
+    ``preparer``, and to :meth:`newsprism.store.Store.annotate` as ``annotator``. Use it as a context manager: on exit the actors are stopped, and a Ray
     runtime this object started is shut down (one it joined is left running).
 
     Args:
@@ -115,10 +122,10 @@ class RayPreparer:
             self._owns_runtime = True
         available = int(ray.cluster_resources().get("CPU", 1))
         count = workers or max(1, available // threads_per_worker)
-        actor = ray.remote(num_cpus=threads_per_worker)(_SignalWorker)
+        actor = ray.remote(num_cpus=threads_per_worker)(_Worker)
         self._actors = [actor.remote(threads_per_worker) for _ in range(count)]
         self._warming = [a.warm_up.remote(cluster_config) for a in self._actors]
-        logger.info("Ray: %d signal worker(s), %d thread(s) each", count, threads_per_worker)
+        logger.info("Ray: %d worker(s), %d thread(s) each", count, threads_per_worker)
 
     @property
     def workers(self) -> int:
@@ -127,20 +134,32 @@ class RayPreparer:
     def map(
         self, groups: Sequence[Sequence[Article]], cluster_config: ClusterConfig
     ) -> Iterator[list[PreparedArticle]]:
-        """Each group's prepared articles, in the groups' order, as workers finish them.
+        """Each group's clustering signals (:func:`newsprism.store.prepare_signals`), in
+        the groups' order, as workers finish them (the ingest's ``preparer``)."""
+        self._ray.get(self._warming)  # a model missing on a worker fails here, first
+        return self._ordered("prepare", groups, cluster_config)
 
-        Groups go to the workers in turn, at most :data:`IN_FLIGHT_PER_WORKER` each at a
-        time. A worker's error is raised here, as the error it raised (Ray's task error
-        is also an instance of the original exception class).
+    def map_annotations(
+        self, groups: Sequence[Sequence[Article]], config: Config
+    ) -> Iterator[list[tuple[str, Any]]]:
+        """Each group's encoded annotations (:func:`newsprism.store.annotation_rows`), in
+        the groups' order, as workers finish them (:meth:`Store.annotate`'s ``annotator``)."""
+        return self._ordered("annotate", groups, config)
+
+    def _ordered(
+        self, method: str, groups: Sequence[Sequence[Article]], config: Any
+    ) -> Iterator[Any]:
+        """Groups go to the workers in turn, at most :data:`IN_FLIGHT_PER_WORKER` each at a
+        time; results come back in the groups' order. A worker's error is raised here, as
+        the error it raised (Ray's task error is also an instance of the original class).
         """
         ray = self._ray
-        ray.get(self._warming)  # a model missing on a worker fails here, before any group
-        config_ref = ray.put(cluster_config)
+        config_ref = ray.put(config)
         pending: deque[Any] = deque()
         limit = IN_FLIGHT_PER_WORKER * len(self._actors)
         for index, group in enumerate(groups):
             actor = self._actors[index % len(self._actors)]
-            pending.append(actor.prepare.remote(list(group), config_ref))
+            pending.append(getattr(actor, method).remote(list(group), config_ref))
             if len(pending) >= limit:
                 yield ray.get(pending.popleft())
         while pending:
