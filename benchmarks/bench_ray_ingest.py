@@ -121,6 +121,17 @@ def _annotate_runs(articles: list[Any], workers: str) -> list[dict[str, Any]]:
     return runs
 
 
+def _print_runs(runs: list[dict[str, Any]], same_key: str, same_label: str) -> None:
+    width = len(same_label) + 2
+    print(f"{'run':8} {'seconds':>8} {'art/s':>7} {'vs local':>9} {same_label:>{width}}")
+    for run in runs:
+        same = "yes" if run.get(same_key, True) else "NO"
+        print(
+            f"{run['run']:8} {run['seconds']:>8.1f} {run['articles_per_s']:>7.1f} "
+            f"{run['speedup_vs_local']:>8.2f}x {same:>{width}}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", default="1,2", help="comma-separated Ray worker counts")
@@ -176,21 +187,9 @@ def main() -> None:
     (RESULTS / "ray_ingest.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"{len(articles)} articles, {os.cpu_count()} CPUs; driver-only share of a local ingest")
     print(f"(cleaning + commits): {out['serial_share']:.0%}\n")
-    print(f"{'run':8} {'seconds':>8} {'art/s':>7} {'vs local':>9} {'same stories':>13}")
-    for run in runs:
-        same = run.get("same_stories", True)
-        print(
-            f"{run['run']:8} {run['seconds']:>8.1f} {run['articles_per_s']:>7.1f} "
-            f"{run['speedup_vs_local']:>8.2f}x {'yes' if same else 'NO':>13}"
-        )
+    _print_runs(runs, "same_stories", "same stories")
     print(f"\nannotating {out['annotate']['articles']} stored articles (newsprism briefs)")
-    print(f"{'run':8} {'seconds':>8} {'art/s':>7} {'vs local':>9} {'same bytes':>11}")
-    for run in annotate_runs:
-        same = run.get("same_annotations", True)
-        print(
-            f"{run['run']:8} {run['seconds']:>8.1f} {run['articles_per_s']:>7.1f} "
-            f"{run['speedup_vs_local']:>8.2f}x {'yes' if same else 'NO':>11}"
-        )
+    _print_runs(annotate_runs, "same_annotations", "same bytes")
     print(f"\nwritten to {RESULTS / 'ray_ingest.json'}")
 
 
