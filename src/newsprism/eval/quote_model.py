@@ -54,7 +54,7 @@ batches of ~4,096 wordpieces; 15 minutes on the two CPU cores). On dev its conte
 alone (content pieces joined across a tagged cue or source between them) reach overlap F1
 0.651 (P 0.578, R 0.743; exact 0.406; direct quotes' recall 0.965); decoded at word level
 with a content-probability threshold of 0.7 and at least three words, 0.678 (P 0.775, R
-0.602). After the first epoch it stood at 0.650, so more epochs of the same would not
+0.602; that decoding was picked on dev itself, so the figure flatters it). After the first epoch it stood at 0.650, so more epochs of the same would not
 close the gap to the extraction as it is (0.742). Its recall is the higher, its
 precision far lower (fragments, and spans the parse-based rules correctly leave out);
 and it would add a second transformer pass over every paragraph of every brief. So it
