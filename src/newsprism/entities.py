@@ -966,8 +966,8 @@ def _kind(cluster: _Cluster) -> str:
         # a quote's speaker is a person, unless a lower-case institution noun heads the
         # name ("the city's transport department said")
         words = name_words(surface)
-        head = surface.split()[-1]
-        institution = len(words) > 1 and words[-1] in ORG_HEADS and head.islower()
+        last_word = surface.split()[-1]
+        institution = len(words) > 1 and words[-1] in ORG_HEADS and last_word.islower()
         return "organisation" if institution else "person"
     head = _head_kind(surface, label)
     if head is not None:

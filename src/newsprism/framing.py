@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -335,7 +335,7 @@ def lexicon_aspect(tokens: SpacySpan, *, year: int | None = None) -> str | None:
     """The aspect whose lemmas the sentence uses most (ties: the first in :data:`ASPECTS`);
     ``None`` if it uses none. A year before ``year`` (the article's own, when known) is
     background; the article's own year is not ("donations made in 2005", in 2005)."""
-    hits: Counter[str] = Counter()
+    hits: dict[str, float] = defaultdict(float)
     for token in tokens:
         lemma = token.lemma_.lower()
         weight = 0.5 if lemma in WEAK_LEMMAS or token.lower_ in WEAK_LEMMAS else 1.0

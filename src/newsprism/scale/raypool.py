@@ -122,8 +122,8 @@ class RayPool:
             self._owns_runtime = True
         available = int(ray.cluster_resources().get("CPU", 1))
         count = workers or max(1, available // threads_per_worker)
-        actor = ray.remote(num_cpus=threads_per_worker)(_Worker)
-        self._actors = [actor.remote(threads_per_worker) for _ in range(count)]
+        actor: Any = ray.remote(num_cpus=threads_per_worker)(_Worker)
+        self._actors: list[Any] = [actor.remote(threads_per_worker) for _ in range(count)]
         self._warming = [a.warm_up.remote(cluster_config) for a in self._actors]
         logger.info("Ray: %d worker(s), %d thread(s) each", count, threads_per_worker)
 
