@@ -5,7 +5,7 @@ articles of 250 stories, read as ``newsprism ingest`` reads it). Each run ingest
 whole pile into a fresh store:
 
 * ``local``: :meth:`Store.ingest_articles` as the CLI runs it (spaCy and MiniLM in this
-  process);
+  process, on one core each: :class:`newsprism.store.LocalPreparer`);
 * ``ray-N``: the same with :class:`newsprism.scale.RayPool` and N workers on a local
   Ray runtime (started before the clock starts, as a cluster would be; the workers load
   their models while the driver reads and cleans, inside the timing).
@@ -42,8 +42,8 @@ PILE = SHARED / "multinews" / "multinews_validation_sample250.jsonl"
 
 def _stage_timer(store_cls: Any) -> dict[str, float]:
     """Wall time of the driver-side ingest stages, summed over calls."""
-    spent = {"clean": 0.0, "prepare": 0.0, "commit": 0.0}
-    for name, method in (("clean", "_clean"), ("prepare", "_prepare"), ("commit", "_commit")):
+    spent = {"clean": 0.0, "commit": 0.0}
+    for name, method in (("clean", "_clean"), ("commit", "_commit")):
         original = getattr(store_cls, method)
 
         def timed(*args: Any, _original: Any = original, _name: str = name, **kwargs: Any) -> Any:

@@ -534,13 +534,46 @@ def prepare_signals(
     from newsprism.cluster import extract_signals
 
     signals = extract_signals(articles, cluster_config)
-    vectors: list[np.ndarray | None] = [None] * len(signals)
-    if cluster_config.dense_weight > 0:
-        from newsprism.embed import get_embedder
-
-        embedder = get_embedder(cluster_config.embedder, threads=threads)
-        vectors = [embedder.encode([s.lead or " "])[0] for s in signals]
+    vectors = _lead_vectors(signals, cluster_config, threads)
     return list(zip(articles, signals, vectors, strict=True))
+
+
+def _lead_vectors(
+    signals: Sequence[ArticleSignals], cluster_config: ClusterConfig, threads: int | None
+) -> list[np.ndarray | None]:
+    if cluster_config.dense_weight <= 0:
+        return [None] * len(signals)
+    from newsprism.embed import get_embedder
+
+    embedder = get_embedder(cluster_config.embedder, threads=threads)
+    return [embedder.encode([s.lead or " "])[0] for s in signals]
+
+
+class LocalPreparer:
+    """The default :class:`Preparer`: spaCy's entities of one group on this thread while
+    MiniLM embeds the previous group's leads on another (one core each), so a local
+    ingest uses two cores. The results are :func:`prepare_signals`'s, in order."""
+
+    def map(
+        self, groups: Sequence[Sequence[Article]], cluster_config: ClusterConfig
+    ) -> Iterator[list[PreparedArticle]]:
+        from collections import deque
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        from newsprism.cluster import extract_signals
+
+        pending: deque[tuple[Sequence[Article], list[ArticleSignals], Future[Any]]] = deque()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="leads") as pool:
+            for group in groups:
+                signals = extract_signals(group, cluster_config)
+                vectors = pool.submit(_lead_vectors, signals, cluster_config, 1)
+                pending.append((group, signals, vectors))
+                if len(pending) > 1:
+                    done, made, future = pending.popleft()
+                    yield list(zip(done, made, future.result(), strict=True))
+            while pending:
+                done, made, future = pending.popleft()
+                yield list(zip(done, made, future.result(), strict=True))
 
 
 def annotation_rows(
@@ -743,8 +776,8 @@ class Store:
             progress: called with ``(done, total)`` new articles as groups commit.
             preparer: computes the clustering signals of the groups of new articles
                 (in order; e.g. :class:`newsprism.scale.RayPool`, a pool of Ray
-                workers); by default :func:`prepare_signals` here, one group at a time.
-                Groups still commit one by one, in arrival order.
+                workers); by default :class:`LocalPreparer` (two cores here). Groups
+                still commit one by one, in arrival order.
         """
         notify = progress or (lambda _done, _total: None)
         with self._ingest_lock:
@@ -761,11 +794,7 @@ class Store:
             notify(0, len(ordered))
             done = 0
             chunks = list(_chunks(ordered, self.commit_every))
-            made = (
-                preparer.map(chunks, self.cluster_config)
-                if preparer is not None and chunks
-                else (self._prepare(chunk) for chunk in chunks)
-            )
+            made = (preparer or LocalPreparer()).map(chunks, self.cluster_config)
             for chunk, prepared in zip(chunks, made, strict=True):
                 self._commit(prepared, tally)
                 done += len(chunk)
@@ -839,10 +868,6 @@ class Store:
                 "ON CONFLICT (source, reason) DO UPDATE SET last_seen = excluded.last_seen",
                 [(s.source, s.reason, now, now) for s in skips],
             )
-
-    def _prepare(self, articles: Sequence[Article]) -> list[PreparedArticle]:
-        """Clustering signals and dense lead vectors: the NLP, outside any transaction."""
-        return prepare_signals(articles, self.cluster_config)
 
     def _commit(self, prepared: Sequence[PreparedArticle], tally: _Tally) -> None:
         import numpy as np
