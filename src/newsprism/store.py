@@ -498,6 +498,14 @@ def _fts_query(query: str) -> str:
 # --------------------------------------------------------------------------- the store
 
 
+#: One annotation row: article id, model key, the encoded columns, the time it was made.
+_INSERT_ANNOTATION = (
+    "INSERT OR IGNORE INTO annotations (article_id, model_key, sentences, offsets, docs, "
+    "embeddings, quotes, quantities, framing, times, roster, created) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 #: One article ready for the clusterer: the article, its signals, its dense lead vector.
 PreparedArticle = tuple[Article, ArticleSignals, "np.ndarray | None"]
 
@@ -1770,9 +1778,7 @@ class Store:
                 )
             if new:
                 conn.executemany(
-                    "INSERT OR IGNORE INTO annotations (article_id, model_key, sentences, "
-                    "offsets, docs, embeddings, quotes, quantities, framing, times, roster, "
-                    "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _INSERT_ANNOTATION,
                     [(a.article.id, key, *columns(a), now) for a in new],
                 )
 
@@ -1839,9 +1845,7 @@ class Store:
             now = self._now()
             with self._write() as conn:
                 conn.executemany(
-                    "INSERT OR IGNORE INTO annotations (article_id, model_key, sentences, "
-                    "offsets, docs, embeddings, quotes, quantities, framing, times, roster, "
-                    "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _INSERT_ANNOTATION,
                     [(article_id, key, *columns, now) for article_id, columns in rows],
                 )
             done += len(rows)
